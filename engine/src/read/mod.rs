@@ -1,0 +1,86 @@
+//! Readers turn a decoded file into a [`Document`]: the text's content
+//! fragments, each with its source range and the kind of break before it.
+//! Readers know nothing of reports or rules.
+
+mod markdown;
+mod text;
+
+use std::ops::Range;
+
+/// The input formats the engine reads from bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Text,
+    Markdown,
+}
+
+impl Format {
+    /// The format for a file name, by its extension (`None` when gklint does not read it).
+    pub fn from_path(path: &str) -> Option<Format> {
+        let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            _ => None,
+        }
+    }
+}
+
+/// What separates a fragment from the one before it. Ordered by strength.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Sep {
+    /// Directly adjacent (text that ran together).
+    None,
+    /// Spaces inside a line.
+    Space,
+    /// A table cell boundary (a tab, a `|`).
+    Cell,
+    /// A line break.
+    Line,
+    /// A blank line or a new block.
+    Block,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fragment {
+    /// Byte range in the decoded text.
+    pub range: Range<usize>,
+    pub sep: Sep,
+    /// Empty table cells skipped just before this fragment on the same row.
+    pub gap: u16,
+}
+
+/// A line-level block: a text line, a Markdown heading or paragraph line, a table row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// Byte range of the whole block in the decoded text.
+    pub range: Range<usize>,
+    /// Index range into [`Document::fragments`].
+    pub fragments: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Line,
+    /// A Markdown heading of the given level (1–6).
+    Heading(u8),
+    TableRow,
+    /// A Markdown table's delimiter row or other markup with no content.
+    Markup,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub fragments: Vec<Fragment>,
+    pub blocks: Vec<Block>,
+}
+
+/// Reads decoded text in the given format.
+pub fn read(text: &str, format: Format) -> Document {
+    match format {
+        Format::Text => text::read(text),
+        Format::Markdown => markdown::read(text),
+    }
+}

@@ -1,0 +1,263 @@
+//! Table schemas and templates compiled once from YAML: every label and
+//! header of every layout goes into one Aho-Corasick automaton.
+
+mod def;
+
+use std::collections::HashMap;
+
+use aho_corasick::AhoCorasick;
+pub use def::{ColumnDef, HeadingDef, RowDef, TableDef, TemplateDef};
+
+use crate::structure::stream::key_of;
+
+/// A compiled table layout.
+#[derive(Debug, Clone)]
+pub struct TableSchema {
+    pub table_id: String,
+    pub schema_id: String,
+    pub template: Option<String>,
+    pub columns: Vec<Column>,
+    /// Rows in document order (parents before their children).
+    pub rows: Vec<Row>,
+    pub headers: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub id: String,
+    pub label: String,
+    pub group: Option<String>,
+    /// Indices of the columns this one totals.
+    pub total_of: Vec<usize>,
+    pub signed: bool,
+    pub decimal: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub id: String,
+    pub number: Option<String>,
+    pub label: Option<String>,
+    /// Canonical keys: the label's first, then its aliases'.
+    pub keys: Vec<String>,
+    pub number_key: Option<String>,
+    pub group: bool,
+    pub optional: bool,
+    pub parent: Option<usize>,
+    pub depth: usize,
+    /// Indices into the table's columns, in order.
+    pub columns: Vec<usize>,
+    pub unit: Option<String>,
+}
+
+impl Row {
+    /// The label as the template prints it, numbering included.
+    pub fn display_label(&self) -> String {
+        format!("{}{}", self.number.as_deref().unwrap_or(""), self.label.as_deref().unwrap_or(""))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub id: String,
+    pub headings: Vec<Heading>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub number: String,
+    pub title: String,
+    /// Canonical keys of the title and its variants.
+    pub keys: Vec<String>,
+}
+
+/// What a pattern in the automaton stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatternUse {
+    Row { schema: usize, row: usize },
+    Header { schema: usize },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("{schema}: 列 `{column}` 的 total_of 引用了不存在的列 `{missing}`")]
+    UnknownColumn { schema: String, column: String, missing: String },
+    #[error("{schema}: 行 `{row}` 的 columns 引用了不存在的列 `{missing}`")]
+    UnknownRowColumn { schema: String, row: String, missing: String },
+    #[error("{schema}: 行 id `{row}` 重复")]
+    DuplicateRow { schema: String, row: String },
+    #[error("表格布局 id `{0}` 重复")]
+    DuplicateSchema(String),
+    #[error("{schema}: 行 `{row}` 没有 label，只有表头后紧跟数值的行可以省略 label，且表格须给出 headers")]
+    UnanchoredRow { schema: String, row: String },
+    #[error("无法编译表格标签自动机：{0}")]
+    Automaton(String),
+}
+
+/// Every table layout and template known to a run, compiled.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub tables: Vec<TableSchema>,
+    pub templates: Vec<Template>,
+    automaton: AhoCorasick,
+    /// For each automaton pattern, what it stands for.
+    uses: Vec<Vec<PatternUse>>,
+}
+
+impl Catalog {
+    pub fn new(tables: &[TableDef], templates: &[TemplateDef]) -> Result<Catalog, SchemaError> {
+        let mut compiled = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for def in tables {
+            if !seen.insert(def.schema.clone()) {
+                return Err(SchemaError::DuplicateSchema(def.schema.clone()));
+            }
+            compiled.push(compile_table(def)?);
+        }
+        let templates = templates.iter().map(compile_template).collect();
+
+        let mut patterns: Vec<String> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut uses: Vec<Vec<PatternUse>> = Vec::new();
+        let mut add = |key: &str, u: PatternUse| {
+            if key.is_empty() {
+                return;
+            }
+            let id = *index.entry(key.to_owned()).or_insert_with(|| {
+                patterns.push(key.to_owned());
+                uses.push(Vec::new());
+                patterns.len() - 1
+            });
+            uses[id].push(u);
+        };
+        for (s, table) in compiled.iter().enumerate() {
+            for (r, row) in table.rows.iter().enumerate() {
+                for key in &row.keys {
+                    add(key, PatternUse::Row { schema: s, row: r });
+                }
+            }
+            for h in &table.headers {
+                add(h, PatternUse::Header { schema: s });
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| SchemaError::Automaton(e.to_string()))?;
+        Ok(Catalog { tables: compiled, templates, automaton, uses })
+    }
+
+    pub fn automaton(&self) -> &AhoCorasick {
+        &self.automaton
+    }
+
+    pub fn pattern_uses(&self, pattern: usize) -> &[PatternUse] {
+        &self.uses[pattern]
+    }
+
+    pub fn template(&self, id: &str) -> Option<&Template> {
+        self.templates.iter().find(|t| t.id == id)
+    }
+}
+
+fn compile_template(def: &TemplateDef) -> Template {
+    Template {
+        id: def.id.clone(),
+        headings: def
+            .headings
+            .iter()
+            .map(|h| Heading {
+                number: h.number.clone(),
+                title: h.title.clone(),
+                keys: std::iter::once(&h.title).chain(&h.variants).map(|t| key_of(t)).collect(),
+            })
+            .collect(),
+    }
+}
+
+fn compile_table(def: &TableDef) -> Result<TableSchema, SchemaError> {
+    let col_index = |name: &str| def.columns.iter().position(|c| c.id == name);
+    let mut columns = Vec::new();
+    for c in &def.columns {
+        let mut total_of = Vec::new();
+        for t in &c.total_of {
+            total_of.push(col_index(t).ok_or_else(|| SchemaError::UnknownColumn {
+                schema: def.schema.clone(),
+                column: c.id.clone(),
+                missing: t.clone(),
+            })?);
+        }
+        columns.push(Column {
+            id: c.id.clone(),
+            label: c.label.clone(),
+            group: c.group.clone(),
+            total_of,
+            signed: c.signed,
+            decimal: c.decimal,
+        });
+    }
+    let mut rows = Vec::new();
+    let all: Vec<usize> = (0..columns.len()).collect();
+    for r in &def.rows {
+        flatten(def, r, None, 0, &all, &mut rows)?;
+    }
+    let mut ids = std::collections::HashSet::new();
+    for r in &rows {
+        if !ids.insert(r.id.clone()) {
+            return Err(SchemaError::DuplicateRow { schema: def.schema.clone(), row: r.id.clone() });
+        }
+        if r.label.is_none() && def.headers.is_empty() {
+            return Err(SchemaError::UnanchoredRow { schema: def.schema.clone(), row: r.id.clone() });
+        }
+    }
+    Ok(TableSchema {
+        table_id: def.id.clone(),
+        schema_id: def.schema.clone(),
+        template: def.template.clone(),
+        columns,
+        rows,
+        headers: def.headers.iter().map(|h| key_of(h)).collect(),
+    })
+}
+
+fn flatten(
+    def: &TableDef,
+    r: &RowDef,
+    parent: Option<usize>,
+    depth: usize,
+    inherited: &[usize],
+    out: &mut Vec<Row>,
+) -> Result<(), SchemaError> {
+    let columns = match &r.columns {
+        Some(names) => names
+            .iter()
+            .map(|n| {
+                def.columns.iter().position(|c| &c.id == n).ok_or_else(|| SchemaError::UnknownRowColumn {
+                    schema: def.schema.clone(),
+                    row: r.id.clone(),
+                    missing: n.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        None => inherited.to_vec(),
+    };
+    let keys = r.label.iter().chain(&r.aliases).map(|l| key_of(l)).collect();
+    let me = out.len();
+    out.push(Row {
+        id: r.id.clone(),
+        number: r.number.clone(),
+        label: r.label.clone(),
+        keys,
+        number_key: r.number.as_deref().map(key_of),
+        group: r.group,
+        optional: r.optional,
+        parent,
+        depth,
+        columns: columns.clone(),
+        unit: r.unit.as_deref().map(key_of),
+    });
+    for c in &r.children {
+        flatten(def, c, Some(me), depth + 1, &columns, out)?;
+    }
+    Ok(())
+}

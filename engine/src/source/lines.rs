@@ -1,0 +1,139 @@
+//! Line starts for text whose lines may end in LF, CRLF or a lone CR, so
+//! that every reported position refers to the original file's lines.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineEnding {
+    Lf,
+    CrLf,
+    Cr,
+}
+
+impl LineEnding {
+    /// The first line ending in `text` (LF when there is none).
+    pub fn detect(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        match bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
+            Some(i) if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') => LineEnding::CrLf,
+            Some(i) if bytes[i] == b'\r' => LineEnding::Cr,
+            _ => LineEnding::Lf,
+        }
+    }
+}
+
+/// A 1-based line and a 1-based column counted in Unicode scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    /// Byte offset where each line starts; `starts[0] == 0`.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i + 2);
+                    i += 1;
+                }
+                b'\r' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { starts }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line containing byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+
+    /// Byte offset of the start of 0-based `line`.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.min(self.starts.len() - 1)]
+    }
+
+    /// Byte range of 0-based `line` without its line ending.
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.line_start(line);
+        let mut end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        let bytes = text.as_bytes();
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let column = text[start..offset].chars().count() + 1;
+        Position { line: line as u32 + 1, column: column as u32 }
+    }
+
+    /// The byte offset of a 1-based line and character column (clamped to the line).
+    pub fn offset(&self, text: &str, pos: Position) -> usize {
+        let line = (pos.line.max(1) - 1) as usize;
+        if line >= self.starts.len() {
+            return text.len();
+        }
+        let range = self.line_range(text, line);
+        let skip = pos.column.max(1) as usize - 1;
+        text[range.clone()]
+            .char_indices()
+            .nth(skip)
+            .map_or(range.end, |(i, _)| range.start + i)
+    }
+}
+
+pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_ending_counts() {
+        for text in ["甲\n乙\n丙", "甲\r\n乙\r\n丙", "甲\r乙\r丙"] {
+            let idx = LineIndex::new(text);
+            assert_eq!(idx.line_count(), 3, "{text:?}");
+            let off = text.find('丙').unwrap();
+            assert_eq!(idx.position(text, off), Position { line: 3, column: 1 });
+            assert_eq!(idx.offset(text, Position { line: 3, column: 1 }), off);
+            assert_eq!(&text[idx.line_range(text, 1)], "乙");
+        }
+        assert_eq!(LineEnding::detect("a\r\nb"), LineEnding::CrLf);
+        assert_eq!(LineEnding::detect("a\rb"), LineEnding::Cr);
+        assert_eq!(LineEnding::detect("ab"), LineEnding::Lf);
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "一、总体情况𠀋申请";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.position(text, text.find('申').unwrap()).column, 8);
+    }
+}

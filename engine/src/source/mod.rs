@@ -1,0 +1,78 @@
+//! A report file as bytes and as decoded text, with everything needed to map
+//! positions back to the original file and to write it back unchanged.
+
+mod decode;
+mod lines;
+
+pub use decode::{DecodeError, Encoding};
+pub use lines::{LineEnding, LineIndex, Position};
+
+/// One input file: the original bytes, how they were decoded, and the text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// A display name (usually the path); never opened by the engine.
+    pub name: String,
+    /// The bytes exactly as read, kept so a fix can be spliced in without
+    /// re-encoding anything outside the fixed span.
+    pub bytes: Vec<u8>,
+    pub encoding: Encoding,
+    /// Whether the file started with a byte-order mark (kept on write-back).
+    pub bom: bool,
+    /// The decoded text without the BOM; line endings are kept as they are.
+    pub text: String,
+    pub line_ending: LineEnding,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    /// Decodes `bytes`, detecting the encoding (BOM, then strict UTF-8, then
+    /// a Chinese legacy encoding). Never asks the user.
+    pub fn decode(name: impl Into<String>, bytes: Vec<u8>) -> Result<Self, DecodeError> {
+        let name = name.into();
+        let decoded = decode::decode(&bytes)?;
+        let lines = LineIndex::new(&decoded.text);
+        let line_ending = LineEnding::detect(&decoded.text);
+        Ok(SourceFile {
+            name,
+            bytes,
+            encoding: decoded.encoding,
+            bom: decoded.bom,
+            text: decoded.text,
+            line_ending,
+            lines,
+        })
+    }
+
+    /// A file built from text already in memory (an editor buffer): UTF-8, no BOM.
+    pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let lines = LineIndex::new(&text);
+        let line_ending = LineEnding::detect(&text);
+        SourceFile {
+            name: name.into(),
+            bytes: text.clone().into_bytes(),
+            encoding: Encoding::Utf8,
+            bom: false,
+            text,
+            line_ending,
+            lines,
+        }
+    }
+
+    /// 1-based line and character column of a byte offset into `text`.
+    pub fn position(&self, offset: usize) -> Position {
+        self.lines.position(&self.text, offset)
+    }
+
+    /// Encodes `text` the way the original file was encoded (no BOM).
+    pub fn encode(&self, text: &str) -> Vec<u8> {
+        decode::encode(self.encoding, text)
+    }
+
+    /// The byte offset in the original file of a byte offset into `text`.
+    /// Needed to splice fixes into the original bytes.
+    pub fn original_offset(&self, offset: usize) -> usize {
+        let bom_len = if self.bom { self.encoding.bom_len() } else { 0 };
+        bom_len + decode::encoded_len(self.encoding, &self.text[..offset])
+    }
+}

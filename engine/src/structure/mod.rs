@@ -1,0 +1,62 @@
+//! Builds the report model from a read document: title, year, office,
+//! sections, paragraphs and tables.
+
+pub mod dates;
+pub mod header;
+pub mod numerals;
+pub mod sections;
+pub mod stream;
+pub mod tables;
+
+use crate::model::{Paragraph, Report, TemplateBasis};
+use crate::read::{BlockKind, Document};
+use crate::schema::Catalog;
+
+pub fn build(text: &str, doc: &Document, catalog: &Catalog) -> Report {
+    let stream = stream::Stream::new(text, doc);
+    let tables = tables::recognise(&stream, catalog);
+    let spans: Vec<_> = tables.iter().map(|t| t.span.clone()).collect();
+    let sections = sections::find(text, &stream, catalog, &spans);
+    let head = header::read(text, doc);
+
+    let heading_spans: Vec<_> = sections.iter().map(|s| s.span.clone()).collect();
+    let paragraphs = doc
+        .blocks
+        .iter()
+        .filter(|b| matches!(b.kind, BlockKind::Line | BlockKind::Heading(_)))
+        .filter(|b| !spans.iter().any(|t| t.start <= b.range.start && b.range.end <= t.end))
+        .filter(|b| !heading_spans.iter().any(|h| h.start <= b.range.start && b.range.end <= h.end + 3))
+        .map(|b| Paragraph { span: b.range.clone(), text: text[b.range.clone()].to_owned() })
+        .collect();
+
+    // The template the tables follow; only without tables does the year decide.
+    let by_tables = ["applications", "active-disclosure", "statistics"]
+        .iter()
+        .find_map(|id| tables.iter().find(|t| t.id == *id).and_then(|t| t.template.clone()));
+    let (template, template_basis) = match (by_tables, head.year.as_ref().map(|y| y.value)) {
+        (Some(t), _) => (Some(t), Some(TemplateBasis::Tables)),
+        (None, Some(y)) => (Some(template_for_year(y).to_owned()), Some(TemplateBasis::Year)),
+        (None, None) => (None, None),
+    };
+    Report {
+        title: head.title,
+        office: head.office,
+        office_kind: head.office_kind,
+        year: head.year,
+        template,
+        template_basis,
+        published: head.published,
+        sections,
+        paragraphs,
+        tables,
+    }
+}
+
+/// The national format a report year calls for (domain.md §1.0).
+pub fn template_for_year(year: i32) -> &'static str {
+    match year {
+        ..=2018 => "pre-2019",
+        2019 | 2020 => "2019",
+        _ => "2021",
+    }
+}

@@ -1,0 +1,301 @@
+//! Table recognition driven by the layouts in the catalog: find each
+//! layout's labels, choose the best chain of rows in document order, read
+//! each row's numbers, and keep the best layout for each table id.
+
+mod candidates;
+mod values;
+
+use candidates::{Candidate, LayoutMatches};
+use values::{Fit, FitCell};
+
+use crate::model::{Cell, ColumnInfo, Reading, Table, TableRow};
+use crate::read::Sep;
+use crate::schema::{Catalog, TableSchema};
+use crate::structure::stream::Stream;
+
+/// A recognised table with its score (how much of the layout was found).
+struct Recognised {
+    table: Table,
+    score: usize,
+    schema: usize,
+}
+
+pub fn recognise(stream: &Stream, catalog: &Catalog) -> Vec<Table> {
+    let matches = candidates::find(stream, catalog);
+    let mut best: Vec<Recognised> = Vec::new();
+    for (s, m) in matches.iter().enumerate() {
+        let schema = &catalog.tables[s];
+        let Some(rec) = build(stream, schema, s, m) else { continue };
+        match best.iter_mut().find(|b| b.table.id == rec.table.id) {
+            Some(b) if b.score >= rec.score => {}
+            Some(b) => *b = rec,
+            None => best.push(rec),
+        }
+    }
+    // Label-less layouts whose header is gone: a line of exactly their numbers.
+    for (s, schema) in catalog.tables.iter().enumerate() {
+        if best.iter().any(|b| b.table.id == schema.table_id) || !schema.rows.iter().all(|r| r.label.is_none()) {
+            continue;
+        }
+        let taken: Vec<std::ops::Range<usize>> = best.iter().map(|b| b.table.span.clone()).collect();
+        if let Some(rec) = headerless(stream, schema, s, &taken) {
+            best.push(rec);
+        }
+    }
+    let _ = best.iter().map(|b| b.schema).count();
+    let mut tables: Vec<Table> = best.into_iter().map(|b| b.table).collect();
+    tables.sort_by_key(|t| t.span.start);
+    tables
+}
+
+/// Rows of one table stand close together; a label further than this (in
+/// key characters) from the previous row belongs to prose or another table.
+const MAX_ROW_DISTANCE: usize = 300;
+
+/// The chain of candidates with the most weight, rows strictly in layout
+/// order and positions strictly increasing.
+fn chain(stream: &Stream, schema: &TableSchema, cands: &[Candidate]) -> Vec<Candidate> {
+    let n = cands.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let weight = |c: &Candidate| {
+        let row = &schema.rows[c.row];
+        let at = values::skip_unit(stream, c.end, row.unit.as_deref(), stream.len());
+        let followed = stream.chars.get(at).is_some_and(|k| k.ch.is_ascii_digit() || matches!(k.ch, '-' | '/'));
+        if !row.group && followed { 3 } else { 1 }
+    };
+    // best[i] = (score, start of the chain's first element, previous index)
+    let mut best: Vec<(usize, usize, Option<usize>)> = Vec::with_capacity(n);
+    for i in 0..n {
+        let w = weight(&cands[i]);
+        let mut entry = (w, cands[i].start, None);
+        for j in 0..i {
+            if cands[j].row < cands[i].row
+                && cands[j].end <= cands[i].start
+                && cands[i].start - cands[j].end <= MAX_ROW_DISTANCE
+            {
+                let cand = (best[j].0 + w, best[j].1, Some(j));
+                if (cand.0, cand.1) > (entry.0, entry.1) {
+                    entry = cand;
+                }
+            }
+        }
+        best.push(entry);
+    }
+    let mut end = 0;
+    for i in 1..n {
+        if (best[i].0, best[i].1) > (best[end].0, best[end].1) {
+            end = i;
+        }
+    }
+    let mut out = Vec::new();
+    let mut cur = Some(end);
+    while let Some(i) = cur {
+        out.push(cands[i]);
+        cur = best[i].2;
+    }
+    out.reverse();
+    out
+}
+
+fn build(stream: &Stream, schema: &TableSchema, s: usize, m: &LayoutMatches) -> Option<Recognised> {
+    let picked = chain(stream, schema, &m.rows);
+    if picked.is_empty() {
+        return None;
+    }
+    let mut rows: Vec<TableRow> = Vec::new();
+    let mut found_ids = std::collections::HashSet::new();
+    let mut table_end = picked[0].end;
+    let mut score = 0;
+    for (k, c) in picked.iter().enumerate() {
+        let row = &schema.rows[c.row];
+        let limit = picked.get(k + 1).map_or(stream.len(), |n| n.start);
+        let at = values::skip_unit(stream, c.end, row.unit.as_deref(), limit);
+        let (pieces, stop) = values::read_pieces(stream, at, limit, row.columns.len());
+        let fit = if row.group { Fit::Empty } else { values::fit(&pieces, &row.columns, schema) };
+        if !matches!(fit, Fit::Empty | Fit::Unreadable(_)) {
+            score += 2;
+        }
+        score += 1;
+        table_end = table_end.max(if pieces.is_empty() { c.end } else { stop });
+        found_ids.insert(c.row);
+        rows.push(make_row(stream, schema, c.row, None, c.start, c.end, fit));
+        // Rows of the layout skipped between this match and the next one:
+        // recognise them by position when their text stands there.
+        if let Some(next) = picked.get(k + 1) {
+            let skipped: Vec<usize> =
+                (c.row + 1..next.row).filter(|&r| !schema.rows[r].group).collect();
+            if !skipped.is_empty() {
+                for (r, (ls, le), fit) in by_position(stream, schema, &skipped, stop, next.start) {
+                    found_ids.insert(r);
+                    score += 2;
+                    let written = Some(stream_text(stream, ls, le));
+                    rows.push(make_row(stream, schema, r, written, ls, le, fit));
+                }
+            }
+        }
+    }
+    // Labels mentioned in prose are no table: a table has rows with numbers,
+    // or (an unfilled form) most of its layout's labels.
+    let data_rows = schema.rows.iter().filter(|r| !r.group).count();
+    let with_numbers = rows.iter().filter(|r| !r.group && r.reading != Reading::Empty).count();
+    let labels_found = rows.iter().filter(|r| !r.group).count();
+    if data_rows > 1 && with_numbers < 2 && labels_found * 2 < data_rows {
+        return None;
+    }
+    let headers = m.headers.iter().filter(|&&(a, _)| a + 400 >= picked[0].start && a < table_end).count();
+    score += headers.min(8);
+    let start = m
+        .headers
+        .iter()
+        // Header cells just above the first row belong to the table; a header
+        // word inside prose does not.
+        .filter(|&&(a, _)| a < picked[0].start && a + 200 >= picked[0].start && stream.chars[a].sep >= Sep::Space)
+        .map(|&(a, _)| a)
+        .min()
+        .unwrap_or(picked[0].start);
+    rows.sort_by_key(|r| schema.rows.iter().position(|d| d.id == r.id));
+    let missing = schema
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| !r.group && !r.optional && !found_ids.contains(i))
+        .map(|(_, r)| r.id.clone())
+        .collect();
+    let span = stream.src_range(start, table_end.max(start + 1));
+    Some(Recognised { table: new_table(schema, span, rows, missing, false), score, schema: s })
+}
+
+/// Rows whose labels were not found, matched by position: between two found
+/// rows, each stretch of text followed by numbers is the next skipped row.
+fn by_position(
+    stream: &Stream,
+    schema: &TableSchema,
+    skipped: &[usize],
+    from: usize,
+    to: usize,
+) -> Vec<(usize, (usize, usize), Fit)> {
+    let mut segments = Vec::new();
+    let mut i = from;
+    while i < to {
+        let text_start = i;
+        while i < to && !stream.chars[i].ch.is_ascii_digit() {
+            i += 1;
+        }
+        // The label's own numbering (`6.`) belongs to the text.
+        let mut text_end = i;
+        while i < to && stream.chars[i].ch.is_ascii_digit() && stream.chars.get(i + 1).is_some_and(|c| matches!(c.ch, '.' | '、')) && (i == text_start || stream.chars[i].sep > Sep::None || text_end == text_start) {
+            i += 2;
+            while i < to && !stream.chars[i].ch.is_ascii_digit() {
+                i += 1;
+            }
+            text_end = i;
+        }
+        if text_end == text_start {
+            break;
+        }
+        let (pieces, stop) = values::read_pieces(stream, i, to, usize::MAX);
+        if !pieces.is_empty() {
+            segments.push(((text_start, text_end), pieces));
+        }
+        i = stop.max(i + 1);
+    }
+    if segments.len() != skipped.len() {
+        return Vec::new();
+    }
+    skipped
+        .iter()
+        .zip(segments)
+        .map(|(&r, (label, pieces))| (r, label, values::fit(&pieces, &schema.rows[r].columns, schema)))
+        .collect()
+}
+
+fn headerless(
+    stream: &Stream,
+    schema: &TableSchema,
+    s: usize,
+    taken: &[std::ops::Range<usize>],
+) -> Option<Recognised> {
+    let row = schema.rows.iter().position(|r| !r.group)?;
+    let want = schema.rows[row].columns.len();
+    let chars = &stream.chars;
+    let mut i = 0;
+    while i < chars.len() {
+        // A line made only of numbers.
+        let start = i;
+        let mut j = i + 1;
+        while j < chars.len() && chars[j].sep < Sep::Line {
+            j += 1;
+        }
+        let line_is_numbers = chars[start..j].iter().all(|c| c.ch.is_ascii_digit() || c.ch == '.');
+        let src = stream.src_range(start, j);
+        if line_is_numbers && !taken.iter().any(|t| t.start <= src.start && src.end <= t.end) {
+            let (pieces, _) = values::read_pieces(stream, start, j, want);
+            if pieces.len() == want {
+                let fit = values::fit(&pieces, &schema.rows[row].columns, schema);
+                let r = make_row(stream, schema, row, None, start, start, fit);
+                let table = new_table(schema, src, vec![r], Vec::new(), true);
+                return Some(Recognised { table, score: 1, schema: s });
+            }
+        }
+        i = j;
+    }
+    None
+}
+
+fn new_table(
+    schema: &TableSchema,
+    span: std::ops::Range<usize>,
+    rows: Vec<TableRow>,
+    missing: Vec<String>,
+    headerless: bool,
+) -> Table {
+    Table {
+        id: schema.table_id.clone(),
+        schema: schema.schema_id.clone(),
+        template: schema.template.clone(),
+        span,
+        columns: schema.columns.iter().map(|c| ColumnInfo { id: c.id.clone(), label: c.label.clone() }).collect(),
+        rows,
+        missing,
+        headerless,
+    }
+}
+
+fn stream_text(stream: &Stream, a: usize, b: usize) -> String {
+    stream.key_slice(a, b).to_owned()
+}
+
+fn make_row(
+    stream: &Stream,
+    schema: &TableSchema,
+    r: usize,
+    written_label: Option<String>,
+    label_start: usize,
+    label_end: usize,
+    fit: Fit,
+) -> TableRow {
+    let def = &schema.rows[r];
+    let mut cells: Vec<Option<Cell>> = vec![None; schema.columns.len()];
+    let to_cell = |f: &FitCell| Cell { value: f.value, raw: f.raw.clone(), span: stream.src_range(f.start, f.end) };
+    let reading = match &fit {
+        Fit::Cells(fc) | Fit::Split(fc) => {
+            for (k, f) in fc.iter().enumerate() {
+                cells[def.columns[k]] = Some(to_cell(f));
+            }
+            if matches!(fit, Fit::Split(_)) { Reading::Split } else { Reading::Cells }
+        }
+        Fit::Unreadable(reason) => Reading::Unreadable { reason: reason.clone() },
+        Fit::Empty => Reading::Empty,
+    };
+    TableRow {
+        id: def.id.clone(),
+        label: def.display_label(),
+        written_label,
+        group: def.group,
+        span: stream.src_range(label_start, label_end.max(label_start)),
+        cells,
+        reading,
+    }
+}

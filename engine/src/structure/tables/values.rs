@@ -1,0 +1,327 @@
+//! Reading a row's numbers: the pieces after its label, fitted to the row's
+//! columns. Digits that ran together are split only where exactly one split
+//! satisfies the row's own totals; otherwise the row is unreadable.
+
+use rust_decimal::Decimal;
+
+use crate::read::Sep;
+use crate::schema::TableSchema;
+use crate::structure::stream::Stream;
+
+/// A run of number characters between separators.
+#[derive(Debug, Clone)]
+pub struct Piece {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub sep: Sep,
+    pub gap: u16,
+}
+
+const UNITS: [&str; 11] = ["人次", "万元", "条", "件", "次", "个", "元", "人", "篇", "期", "份"];
+
+fn is_number_char(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '.' | '-' | '/' | '+')
+}
+
+/// Skips a unit cell right after a label (`主动公开文件数条2069…`).
+pub fn skip_unit(stream: &Stream, pos: usize, unit: Option<&str>, limit: usize) -> usize {
+    let mut candidates: Vec<&str> = unit.into_iter().collect();
+    candidates.extend(UNITS);
+    for u in candidates {
+        let n = u.chars().count();
+        if pos + n <= limit && stream.key_slice(pos, pos + n) == u {
+            let next = stream.chars.get(pos + n).map(|c| c.ch);
+            if next.is_none_or(is_number_char) || pos + n == limit {
+                return pos + n;
+            }
+        }
+    }
+    pos
+}
+
+/// The number pieces from `pos` up to the first other character or `limit`.
+/// Stops after `want` pieces when the next one starts on a new line.
+pub fn read_pieces(stream: &Stream, pos: usize, limit: usize, want: usize) -> (Vec<Piece>, usize) {
+    let chars = &stream.chars;
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut i = pos;
+    while i < limit {
+        let c = chars[i];
+        if !is_number_char(c.ch) {
+            // A unit written after an amount (`…2895.90元`) ends the row.
+            break;
+        }
+        let new_piece = pieces.is_empty()
+            || c.sep > Sep::None
+            || (matches!(c.ch, '-' | '+') && chars[i - 1].ch.is_ascii_digit());
+        if new_piece {
+            if pieces.len() >= want && c.sep >= Sep::Line {
+                break;
+            }
+            pieces.push(Piece { text: String::new(), start: i, end: i, sep: c.sep, gap: c.gap });
+        }
+        let p = pieces.last_mut().expect("a piece was pushed");
+        p.text.push(c.ch);
+        p.end = i + 1;
+        i += 1;
+    }
+    (pieces, i)
+}
+
+/// The outcome of fitting pieces to a row's columns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fit {
+    /// One entry per row column: the piece index range and the value (None = blank).
+    Cells(Vec<FitCell>),
+    Split(Vec<FitCell>),
+    Unreadable(String),
+    Empty,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitCell {
+    pub value: Option<Decimal>,
+    pub raw: String,
+    /// Char range in the stream.
+    pub start: usize,
+    pub end: usize,
+}
+
+fn blank_marker(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| matches!(c, '-' | '/'))
+}
+
+fn parse_number(s: &str) -> Option<Decimal> {
+    if s.starts_with('+') {
+        return None;
+    }
+    let body = s.strip_prefix('-').unwrap_or(s);
+    if body.is_empty() || body.starts_with('.') || body.ends_with('.') || body.matches('.').count() > 1 {
+        return None;
+    }
+    s.parse::<Decimal>().ok()
+}
+
+/// Fits `pieces` to the row columns `cols` of `schema`.
+pub fn fit(pieces: &[Piece], cols: &[usize], schema: &TableSchema) -> Fit {
+    let n = cols.len();
+    if pieces.is_empty() {
+        return Fit::Empty;
+    }
+    // Empty cells between pieces on a row (after the first piece) are blanks.
+    let mut slots: Vec<Option<&Piece>> = Vec::new();
+    for (i, p) in pieces.iter().enumerate() {
+        if i > 0 && p.sep == Sep::Cell {
+            slots.extend(std::iter::repeat_n(None, p.gap as usize));
+        }
+        slots.push(Some(p));
+    }
+    if slots.len() != n && pieces.len() == n {
+        slots = pieces.iter().map(Some).collect();
+    }
+    if slots.len() == n {
+        let mut cells = Vec::with_capacity(n);
+        let mut prev_end = pieces[0].start;
+        for (k, slot) in slots.iter().enumerate() {
+            if let Some(p) = slot {
+                prev_end = p.end;
+            }
+            match slot {
+                None => {
+                    cells.push(FitCell { value: None, raw: String::new(), start: prev_end, end: prev_end });
+                }
+                Some(p) if blank_marker(&p.text) => {
+                    cells.push(FitCell { value: None, raw: p.text.clone(), start: p.start, end: p.end });
+                }
+                Some(p) => match parse_number(&p.text) {
+                    Some(v) if valid_for(v, &schema.columns[cols[k]]) => {
+                        cells.push(FitCell { value: Some(v), raw: p.text.clone(), start: p.start, end: p.end })
+                    }
+                    _ => return Fit::Unreadable(format!("无法识别的数值“{}”", p.text)),
+                },
+            }
+        }
+        return Fit::Cells(cells);
+    }
+    if pieces.len() > n {
+        return Fit::Unreadable(format!("本行应有 {n} 个数值，读到 {} 个", pieces.len()));
+    }
+    split(pieces, cols, schema)
+}
+
+fn valid_for(v: Decimal, col: &crate::schema::Column) -> bool {
+    (col.signed || !v.is_sign_negative() || v.is_zero()) && (col.decimal || v.fract().is_zero())
+}
+
+/// Upper bound on split combinations explored for one row.
+const SPLIT_BUDGET: usize = 200_000;
+
+fn split(pieces: &[Piece], cols: &[usize], schema: &TableSchema) -> Fit {
+    let n = cols.len();
+    let mut found: Vec<Vec<FitCell>> = Vec::new();
+    let mut current: Vec<FitCell> = Vec::new();
+    let mut budget = SPLIT_BUDGET;
+    let ok = search(pieces, 0, n, cols, schema, &mut current, &mut found, &mut budget);
+    if !ok {
+        return Fit::Unreadable("数字连在一起，可能的拆分过多，无法确定".into());
+    }
+    match found.len() {
+        1 => Fit::Split(found.pop().expect("one")),
+        0 => Fit::Unreadable(format!("数字连在一起，没有任何拆分能满足本行的合计（应有 {n} 个数值）")),
+        k => Fit::Unreadable(format!("数字连在一起，有 {k} 种拆分都满足本行的合计，无法确定")),
+    }
+}
+
+/// Depth-first over ways to cut each piece into parts; returns false when the budget ran out.
+#[allow(clippy::too_many_arguments)]
+fn search(
+    pieces: &[Piece],
+    idx: usize,
+    n: usize,
+    cols: &[usize],
+    schema: &TableSchema,
+    current: &mut Vec<FitCell>,
+    found: &mut Vec<Vec<FitCell>>,
+    budget: &mut usize,
+) -> bool {
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
+    if idx == pieces.len() {
+        if current.len() == n && totals_hold(current, cols, schema) {
+            found.push(current.clone());
+        }
+        return true;
+    }
+    let remaining_pieces = pieces.len() - idx - 1;
+    let p = &pieces[idx];
+    let chars: Vec<char> = p.text.chars().collect();
+    let max_parts = n.saturating_sub(current.len() + remaining_pieces);
+    let splittable = chars.iter().all(|c| c.is_ascii_digit()) || (chars[0] == '-' && chars[1..].iter().all(|c| c.is_ascii_digit()));
+    let max_parts = if splittable { max_parts.min(chars.len()) } else { max_parts.min(1) };
+    for parts in 1..=max_parts {
+        if !cut(&chars, p, parts, 0, idx, pieces, n, cols, schema, current, found, budget) {
+            return false;
+        }
+        if found.len() > 1 {
+            return true;
+        }
+    }
+    true
+}
+
+/// Cuts `chars[from..]` into `parts` numbers, then continues with the next piece.
+#[allow(clippy::too_many_arguments)]
+fn cut(
+    chars: &[char],
+    p: &Piece,
+    parts: usize,
+    from: usize,
+    idx: usize,
+    pieces: &[Piece],
+    n: usize,
+    cols: &[usize],
+    schema: &TableSchema,
+    current: &mut Vec<FitCell>,
+    found: &mut Vec<Vec<FitCell>>,
+    budget: &mut usize,
+) -> bool {
+    if parts == 0 {
+        // A cut that leaves digits over is no solution (but no exhaustion either).
+        return from != chars.len() || search(pieces, idx + 1, n, cols, schema, current, found, budget);
+    }
+    let rest = chars.len() - from;
+    let min_len = if from == 0 && chars[0] == '-' { 2 } else { 1 };
+    let max_len = rest.saturating_sub(parts - 1);
+    for len in min_len..=max_len {
+        let text: String = chars[from..from + len].iter().collect();
+        let digits = text.trim_start_matches('-');
+        if digits.len() > 1 && digits.starts_with('0') && !digits.contains('.') {
+            continue;
+        }
+        let Some(col) = cols.get(current.len()) else { return true };
+        let value = if blank_marker(&text) { None } else { parse_number(&text) };
+        if !blank_marker(&text) && !value.is_some_and(|v| valid_for(v, &schema.columns[*col])) {
+            continue;
+        }
+        current.push(FitCell { value, raw: text, start: p.start + from, end: p.start + from + len });
+        let ok = cut(chars, p, parts - 1, from + len, idx, pieces, n, cols, schema, current, found, budget);
+        current.pop();
+        if !ok {
+            return false;
+        }
+        if found.len() > 1 {
+            return true;
+        }
+    }
+    true
+}
+
+/// Every column total among the row's columns equals the sum of its parts.
+/// A row with no total among its columns admits no check, so no split is certain
+/// unless the digits allow only one.
+fn totals_hold(cells: &[FitCell], cols: &[usize], schema: &TableSchema) -> bool {
+    for (k, &c) in cols.iter().enumerate() {
+        let col = &schema.columns[c];
+        if col.total_of.is_empty() {
+            continue;
+        }
+        let Some(total) = cells[k].value else { continue };
+        let mut sum = Decimal::ZERO;
+        for part in &col.total_of {
+            if let Some(pos) = cols.iter().position(|x| x == part) {
+                sum += cells[pos].value.unwrap_or(Decimal::ZERO);
+            }
+        }
+        if sum != total {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::builtin_catalog;
+
+    fn piece(s: &str) -> Piece {
+        Piece { text: s.into(), start: 0, end: s.chars().count(), sep: Sep::None, gap: 0 }
+    }
+
+    fn values(fit: &Fit) -> Vec<String> {
+        match fit {
+            Fit::Cells(c) | Fit::Split(c) => c.iter().map(|c| c.value.map_or("_".into(), |v| v.to_string())).collect(),
+            other => vec![format!("{other:?}")],
+        }
+    }
+
+    #[test]
+    fn run_together_digits_split_only_when_unique() {
+        let catalog = builtin_catalog().unwrap();
+        let t3 = catalog.tables.iter().find(|t| t.schema_id == "applications-2021").unwrap();
+        let cols: Vec<usize> = (0..7).collect();
+        let fit = super::fit(&[piece("640020470")], &cols, t3);
+        assert!(matches!(fit, Fit::Split(_)), "{fit:?}");
+        assert_eq!(values(&fit), ["64", "0", "0", "2", "0", "4", "70"]);
+        assert_eq!(values(&super::fit(&[piece("0000000")], &cols, t3)), ["0"; 7]);
+        // Stray spaces split the run into pieces, which are cut further.
+        let fit = super::fit(&[piece("200"), piece("000121")], &cols, t3);
+        assert_eq!(values(&fit), ["20", "0", "0", "0", "0", "1", "21"]);
+        // 1,1,0,0,0,0,1? no: 11 would need 总计 11. Two readings: ambiguous.
+        let fit = super::fit(&[piece("1010000")], &cols, t3);
+        assert!(matches!(fit, Fit::Split(_) | Fit::Unreadable(_)), "{fit:?}");
+    }
+
+    #[test]
+    fn table_two_rows_without_totals_are_unreadable_when_run_together() {
+        let catalog = builtin_catalog().unwrap();
+        let t2 = catalog.tables.iter().find(|t| t.schema_id == "active-disclosure-2021").unwrap();
+        let fit = super::fit(&[piece("693665")], &[0, 1, 2], t2);
+        assert!(matches!(fit, Fit::Unreadable(_)), "{fit:?}");
+        // Only one way to cut three zeros.
+        assert_eq!(values(&super::fit(&[piece("000")], &[0, 1, 2], t2)), ["0", "0", "0"]);
+    }
+}
