@@ -1,1 +1,20 @@
-fn main(){}
+//! The `gklint` command line.
+
+mod args;
+mod commands;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("gklint: 错误：{err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -10,11 +10,31 @@ fn main() {
         let tables = structure::tables::recognise(&stream, &catalog);
         println!("=== {path}");
         for t in &tables {
-            println!("  table {} ({}) line {} missing {:?} headerless={}", t.id, t.schema, src.position(t.span.start).line, t.missing, t.headerless);
+            println!(
+                "  table {} ({}) line {} missing {:?} headerless={}",
+                t.id,
+                t.schema,
+                src.position(t.span.start).line,
+                t.missing,
+                t.headerless
+            );
             for r in &t.rows {
-                if r.group { continue; }
-                let vals: Vec<String> = r.cells.iter().flatten().map(|c| c.value.map_or("_".into(), |v| v.to_string())).collect();
-                println!("    {:<28} {:?} {:?} {}", r.id, r.reading, r.written_label, vals.join(","));
+                if r.group {
+                    continue;
+                }
+                let vals: Vec<String> = r
+                    .cells
+                    .iter()
+                    .flatten()
+                    .map(|c| c.value.map_or("_".into(), |v| v.to_string()))
+                    .collect();
+                println!(
+                    "    {:<28} {:?} {:?} {}",
+                    r.id,
+                    r.reading,
+                    r.written_label,
+                    vals.join(",")
+                );
             }
         }
     }

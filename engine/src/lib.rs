@@ -2,9 +2,12 @@
 //! out. No file system, threads or processes here (the CLI and language
 //! server own those), so the engine can also run in a browser.
 
+pub mod diagnostic;
+pub mod lint;
 pub mod model;
 pub mod pack;
 pub mod read;
+pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod structure;
@@ -29,9 +32,16 @@ pub enum ParseError {
 
 /// Decodes `bytes` (any supported encoding), reads them as `format` and
 /// builds the report model with the catalog's layouts.
-pub fn parse(name: &str, bytes: Vec<u8>, format: Format, catalog: &Catalog) -> Result<Parsed, ParseError> {
-    let source = SourceFile::decode(name, bytes)
-        .map_err(|source| ParseError::Decode { path: name.to_owned(), source })?;
+pub fn parse(
+    name: &str,
+    bytes: Vec<u8>,
+    format: Format,
+    catalog: &Catalog,
+) -> Result<Parsed, ParseError> {
+    let source = SourceFile::decode(name, bytes).map_err(|source| ParseError::Decode {
+        path: name.to_owned(),
+        source,
+    })?;
     Ok(parse_source(source, format, catalog))
 }
 
@@ -39,5 +49,9 @@ pub fn parse(name: &str, bytes: Vec<u8>, format: Format, catalog: &Catalog) -> R
 pub fn parse_source(source: SourceFile, format: Format, catalog: &Catalog) -> Parsed {
     let document = read::read(&source.text, format);
     let report = structure::build(&source.text, &document, catalog);
-    Parsed { source, document, report }
+    Parsed {
+        source,
+        document,
+        report,
+    }
 }

@@ -24,7 +24,10 @@ macro_rules! builtin {
 
 /// Every built-in pack file, packs in dependency order.
 pub const BUILTIN: &[BuiltinFile] = builtin![
+    "common" / "pack.yaml",
+    "common" / "rules.yaml",
     "national" / "pack.yaml",
+    "national" / "rules.yaml",
     "national" / "template.yaml",
     "national" / "tables.yaml",
     "national-2019" / "pack.yaml",
@@ -36,6 +39,7 @@ pub const BUILTIN: &[BuiltinFile] = builtin![
     "pre-2019" / "pack.yaml",
     "pre-2019" / "table-statistics-2016.yaml",
     "pre-2019" / "table-statistics-fujian.yaml",
+    // built-in files: new entries above this line
 ];
 
 #[cfg(test)]
@@ -49,13 +53,21 @@ mod tests {
         let mut on_disk = Vec::new();
         for dir in std::fs::read_dir(root).unwrap() {
             let dir = dir.unwrap().path();
-            if !dir.is_dir() || dir.file_name().unwrap() == "src" || dir.file_name().unwrap() == "examples" {
+            if !dir.is_dir()
+                || dir.file_name().unwrap() == "src"
+                || dir.file_name().unwrap() == "examples"
+            {
                 continue;
             }
             for f in std::fs::read_dir(&dir).unwrap() {
                 let f = f.unwrap().path();
                 if f.extension().is_some_and(|e| e == "yaml") {
-                    on_disk.push(f.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
+                    on_disk.push(
+                        f.strip_prefix(root)
+                            .unwrap()
+                            .to_string_lossy()
+                            .replace('\\', "/"),
+                    );
                 }
             }
         }

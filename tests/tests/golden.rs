@@ -10,14 +10,18 @@ use gklint_engine::{Parsed, pack, parse, read::Format};
 use gklint_tests::{Golden, GoldenRow, corpus, goldens, label_core};
 use rust_decimal::prelude::ToPrimitive;
 
-static CATALOG: LazyLock<Catalog> = LazyLock::new(|| pack::builtin_catalog().expect("built-in packs load"));
+static CATALOG: LazyLock<Catalog> =
+    LazyLock::new(|| pack::builtin_catalog().expect("built-in packs load"));
 
 fn parse_golden(g: &Golden) -> Parsed {
-    let catalog = &*CATALOG;
-    let path = corpus(&g.source);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let format = Format::from_path(&g.source).expect("a text format");
-    parse(&g.source, bytes, format, catalog).expect("decodes")
+    parse_file(&corpus(&g.source))
+}
+
+fn parse_file(path: &std::path::Path) -> Parsed {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = path.display().to_string();
+    let format = Format::from_path(&name).expect("a text format");
+    parse(&name, bytes, format, &CATALOG).expect("decodes")
 }
 
 fn squash(s: &str) -> String {
@@ -32,28 +36,54 @@ struct Tally {
 }
 
 fn row_values(table: &Table, row: &TableRow) -> Vec<Option<f64>> {
-    row.cells.iter().flatten().map(|c| c.value.and_then(|v| v.to_f64())).collect::<Vec<_>>().into_iter().take(table.columns.len()).collect()
+    row.cells
+        .iter()
+        .flatten()
+        .map(|c| c.value.and_then(|v| v.to_f64()))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .take(table.columns.len())
+        .collect()
 }
 
-fn check_row(name: &str, table: &Table, golden: &GoldenRow, row: Option<&TableRow>, tally: &mut Tally) {
+fn check_row(
+    name: &str,
+    table: &Table,
+    golden: &GoldenRow,
+    row: Option<&TableRow>,
+    tally: &mut Tally,
+) {
     let Some(row) = row else {
-        tally.failures.push(format!("{name}: {}: row `{}` not found", table.id, golden.label));
+        tally.failures.push(format!(
+            "{name}: {}: row `{}` not found",
+            table.id, golden.label
+        ));
         return;
     };
     if let Reading::Unreadable { reason } = &row.reading {
         if golden.concatenated {
             tally.unreadable_rows += 1;
         } else {
-            tally.failures.push(format!("{name}: {} `{}` unreadable ({reason}) though its cells stand apart", table.id, golden.label));
+            tally.failures.push(format!(
+                "{name}: {} `{}` unreadable ({reason}) though its cells stand apart",
+                table.id, golden.label
+            ));
         }
         return;
     }
     let got = row_values(table, row);
     let want = &golden.values;
     // A row found without numbers reads as all blank.
-    let got = if got.is_empty() { vec![None; want.len()] } else { got };
+    let got = if got.is_empty() {
+        vec![None; want.len()]
+    } else {
+        got
+    };
     if &got != want {
-        tally.failures.push(format!("{name}: {} `{}`: got {got:?}, want {want:?}", table.id, golden.label));
+        tally.failures.push(format!(
+            "{name}: {} `{}`: got {got:?}, want {want:?}",
+            table.id, golden.label
+        ));
     } else {
         tally.cells += want.len();
     }
@@ -63,13 +93,22 @@ fn check_row(name: &str, table: &Table, golden: &GoldenRow, row: Option<&TableRo
 /// layout, or the label as written when it deviates.
 fn find_row<'a>(table: &'a Table, label: &str) -> Option<&'a TableRow> {
     let core = label_core(label);
-    let schema = CATALOG.tables.iter().find(|t| t.schema_id == table.schema)?;
-    let by_alias = schema.rows.iter().find(|r| r.keys.iter().any(|k| *k == core)).map(|r| r.id.clone());
+    let schema = CATALOG
+        .tables
+        .iter()
+        .find(|t| t.schema_id == table.schema)?;
+    let by_alias = schema
+        .rows
+        .iter()
+        .find(|r| r.keys.contains(&core))
+        .map(|r| r.id.clone());
     table.rows.iter().find(|r| {
         !r.group
             && (label_core(&r.label) == core
                 || by_alias.as_deref() == Some(r.id.as_str())
-                || r.written_label.as_deref().is_some_and(|w| label_core(w) == core))
+                || r.written_label
+                    .as_deref()
+                    .is_some_and(|w| label_core(w) == core))
     })
 }
 
@@ -79,66 +118,162 @@ fn check_header(name: &str, g: &Golden, r: &Report, failures: &mut Vec<String>) 
             failures.push(format!("{name}: {what}: got {got}, want {want}"));
         }
     };
-    let title = r.title.as_ref().map(|t| squash(&t.value)).unwrap_or_default();
-    expect("title", title == squash(&g.title), title.clone(), g.title.clone());
+    let title = r
+        .title
+        .as_ref()
+        .map(|t| squash(&t.value))
+        .unwrap_or_default();
+    expect(
+        "title",
+        title == squash(&g.title),
+        title.clone(),
+        g.title.clone(),
+    );
     let year = r.year.as_ref().map(|y| y.value);
-    expect("year", year == Some(g.year), format!("{year:?}"), g.year.to_string());
-    expect("template", r.template.as_deref() == Some(&g.template), format!("{:?}", r.template), g.template.clone());
+    expect(
+        "year",
+        year == Some(g.year),
+        format!("{year:?}"),
+        g.year.to_string(),
+    );
+    expect(
+        "template",
+        r.template.as_deref() == Some(&g.template),
+        format!("{:?}", r.template),
+        g.template.clone(),
+    );
     let kind = r.office_kind.map(|k| format!("{k:?}").to_lowercase());
-    expect("office_kind", kind.as_deref() == Some(&g.office_kind), format!("{kind:?}"), g.office_kind.clone());
+    expect(
+        "office_kind",
+        kind.as_deref() == Some(&g.office_kind),
+        format!("{kind:?}"),
+        g.office_kind.clone(),
+    );
     // The title names the office, sometimes shorter than its full name.
     let office = r.office.clone().unwrap_or_default();
-    expect("office", !office.is_empty() && squash(&g.office).starts_with(&squash(&office)), office, g.office.clone());
+    expect(
+        "office",
+        !office.is_empty() && squash(&g.office).starts_with(&squash(&office)),
+        office,
+        g.office.clone(),
+    );
     let published = r.published.as_ref().map(|d| d.value.to_string());
-    expect("published", published == g.published, format!("{published:?}"), format!("{:?}", g.published));
-    let got: Vec<(String, String)> =
-        r.sections.iter().filter(|s| s.level == 1).map(|s| (squash(&s.number), squash(&s.title))).collect();
-    let want: Vec<(String, String)> = g.sections.iter().map(|s| (squash(&s.number), squash(&s.title))).collect();
-    expect("sections", got == want, format!("{got:?}"), format!("{want:?}"));
+    expect(
+        "published",
+        published == g.published,
+        format!("{published:?}"),
+        format!("{:?}", g.published),
+    );
+    let got: Vec<(String, String)> = r
+        .sections
+        .iter()
+        .filter(|s| s.level == 1)
+        .map(|s| (squash(&s.number), squash(&s.title)))
+        .collect();
+    let want: Vec<(String, String)> = g
+        .sections
+        .iter()
+        .map(|s| (squash(&s.number), squash(&s.title)))
+        .collect();
+    expect(
+        "sections",
+        got == want,
+        format!("{got:?}"),
+        format!("{want:?}"),
+    );
 }
 
 #[test]
 fn corpus_reports_match_their_golden_values() {
     let mut tally = Tally::default();
     let all = goldens();
-    assert!(all.len() >= 17, "expected every text report of the corpus to have a golden file, found {}", all.len());
+    assert!(
+        all.len() >= 17,
+        "expected every text report of the corpus to have a golden file, found {}",
+        all.len()
+    );
     for (name, g) in &all {
         let parsed = parse_golden(g);
-        let r = &parsed.report;
-        check_header(name, g, r, &mut tally.failures);
-        for (id, gt) in &g.tables {
-            let Some(table) = r.table(id) else {
-                tally.failures.push(format!("{name}: table {id} not found"));
-                continue;
+        check_report(name, g, &parsed, &mut tally);
+    }
+    eprintln!(
+        "golden: {} cells matched, {} run-together rows left unreadable",
+        tally.cells, tally.unreadable_rows
+    );
+    assert!(
+        tally.failures.is_empty(),
+        "{} mismatches:\n{}",
+        tally.failures.len(),
+        tally.failures.join("\n")
+    );
+    assert!(tally.cells > 1500, "only {} cells compared", tally.cells);
+}
+
+/// Seed 001 converted to Markdown (headings, GFM pipe tables) reads the same.
+#[test]
+fn markdown_pipe_tables_read_like_the_text_report() {
+    let (name, g) = goldens()
+        .into_iter()
+        .find(|(n, _)| n.starts_with("001_"))
+        .expect("golden 001");
+    let parsed = parse_file(&gklint_tests::root().join("fixtures/markdown/001-guyuan-2020.md"));
+    let mut tally = Tally::default();
+    check_report(&name, &g, &parsed, &mut tally);
+    assert!(tally.failures.is_empty(), "{}", tally.failures.join("\n"));
+    assert_eq!(
+        tally.cells,
+        23 * 7 + 15 + 3 * 6 + 2 * 2,
+        "every cell of tables 2, 3 and 4"
+    );
+}
+
+fn check_report(name: &str, g: &Golden, parsed: &Parsed, tally: &mut Tally) {
+    let r = &parsed.report;
+    check_header(name, g, r, &mut tally.failures);
+    for (id, gt) in &g.tables {
+        let Some(table) = r.table(id) else {
+            tally.failures.push(format!("{name}: table {id} not found"));
+            continue;
+        };
+        if let Some(values) = &gt.values {
+            let row = table.rows.iter().find(|r| !r.group);
+            let as_row = GoldenRow {
+                label: String::new(),
+                values: values.clone(),
+                unit: None,
+                concatenated: gt.concatenated,
+                raw: None,
+                ambiguous: gt.ambiguous,
             };
-            if let Some(values) = &gt.values {
-                let row = table.rows.iter().find(|r| !r.group);
-                let as_row = GoldenRow { label: String::new(), values: values.clone(), unit: None, concatenated: gt.concatenated, raw: None, ambiguous: gt.ambiguous };
-                check_row(name, table, &as_row, row, &mut tally);
-            }
-            for gr in &gt.rows {
-                check_row(name, table, gr, find_row(table, &gr.label), &mut tally);
-            }
-            let mut want_missing: Vec<String> = gt.missing.iter().map(|l| label_core(l)).collect();
-            let mut got_missing: Vec<String> = table
-                .missing
-                .iter()
-                .filter_map(|id| parsed_label(&parsed, &table.schema, id))
-                .map(|l| label_core(&l))
-                .collect();
-            want_missing.sort();
-            got_missing.sort();
-            if !gt.rows.is_empty() && want_missing != got_missing && !(gt.missing.is_empty() && id != "applications") {
-                tally.failures.push(format!("{name}: {id} missing rows: got {got_missing:?}, want {want_missing:?}"));
-            }
+            check_row(name, table, &as_row, row, tally);
+        }
+        for gr in &gt.rows {
+            check_row(name, table, gr, find_row(table, &gr.label), tally);
+        }
+        let mut want_missing: Vec<String> = gt.missing.iter().map(|l| label_core(l)).collect();
+        let mut got_missing: Vec<String> = table
+            .missing
+            .iter()
+            .filter_map(|id| parsed_label(parsed, &table.schema, id))
+            .map(|l| label_core(&l))
+            .collect();
+        want_missing.sort();
+        got_missing.sort();
+        if !gt.rows.is_empty()
+            && want_missing != got_missing
+            && !(gt.missing.is_empty() && id != "applications")
+        {
+            tally.failures.push(format!(
+                "{name}: {id} missing rows: got {got_missing:?}, want {want_missing:?}"
+            ));
         }
     }
-    eprintln!("golden: {} cells matched, {} run-together rows left unreadable", tally.cells, tally.unreadable_rows);
-    assert!(tally.failures.is_empty(), "{} mismatches:\n{}", tally.failures.len(), tally.failures.join("\n"));
-    assert!(tally.cells > 1500, "only {} cells compared", tally.cells);
 }
 
 fn parsed_label(_p: &Parsed, schema: &str, row_id: &str) -> Option<String> {
     let s = CATALOG.tables.iter().find(|t| t.schema_id == schema)?;
-    s.rows.iter().find(|r| r.id == row_id).map(|r| r.display_label())
+    s.rows
+        .iter()
+        .find(|r| r.id == row_id)
+        .map(|r| r.display_label())
 }

@@ -81,7 +81,12 @@ pub fn to_json(report: &Report, source: &SourceFile) -> ReportJson {
         sections: report
             .sections
             .iter()
-            .map(|s| SectionJson { number: s.number.clone(), title: s.title.clone(), level: s.level, line: line(s.span.start) })
+            .map(|s| SectionJson {
+                number: s.number.clone(),
+                title: s.title.clone(),
+                level: s.level,
+                line: line(s.span.start),
+            })
             .collect(),
         paragraphs: report.paragraphs.len(),
         tables: report
@@ -92,7 +97,14 @@ pub fn to_json(report: &Report, source: &SourceFile) -> ReportJson {
                 schema: t.schema.clone(),
                 line: line(t.span.start),
                 end_line: line(t.span.end.saturating_sub(1).max(t.span.start)),
-                columns: t.columns.iter().map(|c| ColumnJson { id: c.id.clone(), label: c.label.clone() }).collect(),
+                columns: t
+                    .columns
+                    .iter()
+                    .map(|c| ColumnJson {
+                        id: c.id.clone(),
+                        label: c.label.clone(),
+                    })
+                    .collect(),
                 rows: t
                     .rows
                     .iter()
@@ -126,7 +138,11 @@ pub fn to_json(report: &Report, source: &SourceFile) -> ReportJson {
 fn number(v: rust_decimal::Decimal) -> Option<serde_json::Number> {
     let v = v.normalize();
     if v.scale() == 0 {
-        return v.to_string().parse::<i64>().ok().map(serde_json::Number::from);
+        return v
+            .to_string()
+            .parse::<i64>()
+            .ok()
+            .map(serde_json::Number::from);
     }
     serde_json::Number::from_f64(v.to_string().parse().ok()?)
 }

@@ -133,7 +133,10 @@ pub struct TableRow {
 impl TableRow {
     /// The numbers in table column order (`None` for blank, unreadable or not applicable).
     pub fn values(&self) -> Vec<Option<Decimal>> {
-        self.cells.iter().map(|c| c.as_ref().and_then(|c| c.value)).collect()
+        self.cells
+            .iter()
+            .map(|c| c.as_ref().and_then(|c| c.value))
+            .collect()
     }
 }
 

@@ -31,17 +31,28 @@ pub(super) fn read(text: &str) -> Document {
                 sep = sep.max(Sep::Cell);
                 cell_empty = true;
             }
-            Event::End(TagEnd::TableCell) => {
-                if cell_empty && doc.fragments.last().is_some_and(|f| f.range.start >= block_start(&block)) {
-                    gap = gap.saturating_add(1);
-                }
+            // An empty cell after the row's first text is a blank value.
+            Event::End(TagEnd::TableCell)
+                if cell_empty
+                    && doc
+                        .fragments
+                        .last()
+                        .is_some_and(|f| f.range.start >= block_start(&block)) =>
+            {
+                gap = gap.saturating_add(1);
             }
             Event::Start(Tag::Table(_)) => sep = Sep::Block,
-            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::TableHead | TagEnd::TableRow) => {
+            Event::End(
+                TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::TableHead | TagEnd::TableRow,
+            ) => {
                 if let Some((kind, range, first)) = block.take()
                     && doc.fragments.len() > first
                 {
-                    doc.blocks.push(Block { kind, range, fragments: first..doc.fragments.len() });
+                    doc.blocks.push(Block {
+                        kind,
+                        range,
+                        fragments: first..doc.fragments.len(),
+                    });
                 }
                 sep = sep.max(Sep::Line);
             }
@@ -74,8 +85,11 @@ mod tests {
     fn headings_paragraphs_and_pipe_tables_keep_offsets() {
         let text = "# 一、总体情况\n\n正文一段。\n\n| 信息内容 | 本年 | 累计 |\n|---|---|---|\n| 规章 |  | 3 |\n";
         let doc = read(text);
-        let frags: Vec<(&str, Sep, u16)> =
-            doc.fragments.iter().map(|f| (&text[f.range.clone()], f.sep, f.gap)).collect();
+        let frags: Vec<(&str, Sep, u16)> = doc
+            .fragments
+            .iter()
+            .map(|f| (&text[f.range.clone()], f.sep, f.gap))
+            .collect();
         assert_eq!(
             frags,
             vec![
@@ -89,6 +103,12 @@ mod tests {
             ]
         );
         assert_eq!(doc.blocks[0].kind, BlockKind::Heading(1));
-        assert_eq!(doc.blocks.iter().filter(|b| b.kind == BlockKind::TableRow).count(), 2);
+        assert_eq!(
+            doc.blocks
+                .iter()
+                .filter(|b| b.kind == BlockKind::TableRow)
+                .count(),
+            2
+        );
     }
 }

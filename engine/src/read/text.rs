@@ -25,16 +25,38 @@ pub(super) fn read(text: &str) -> Document {
         let mut first_cell = true;
         for (i, ch) in content.char_indices() {
             if ch == '\t' {
-                push(&mut doc, text, cell_start..start + i, &mut sep, &mut gap, first_cell);
+                push(
+                    &mut doc,
+                    text,
+                    cell_start..start + i,
+                    &mut sep,
+                    &mut gap,
+                    first_cell,
+                );
                 first_cell = false;
                 sep = sep.max(Sep::Cell);
                 cell_start = start + i + 1;
             }
         }
-        push(&mut doc, text, cell_start..start + content.len(), &mut sep, &mut gap, first_cell);
-        let kind = if content.contains('\t') { BlockKind::TableRow } else { BlockKind::Line };
+        push(
+            &mut doc,
+            text,
+            cell_start..start + content.len(),
+            &mut sep,
+            &mut gap,
+            first_cell,
+        );
+        let kind = if content.contains('\t') {
+            BlockKind::TableRow
+        } else {
+            BlockKind::Line
+        };
         if doc.fragments.len() > first {
-            doc.blocks.push(Block { kind, range: start..start + content.len(), fragments: first..doc.fragments.len() });
+            doc.blocks.push(Block {
+                kind,
+                range: start..start + content.len(),
+                fragments: first..doc.fragments.len(),
+            });
         }
         pending = Sep::Line;
     }
@@ -61,7 +83,11 @@ fn push(
         }
         return;
     }
-    doc.fragments.push(Fragment { range, sep: *sep, gap: *gap });
+    doc.fragments.push(Fragment {
+        range,
+        sep: *sep,
+        gap: *gap,
+    });
     *sep = Sep::None;
     *gap = 0;
 }
@@ -74,8 +100,11 @@ mod tests {
     fn lines_and_cells() {
         let text = "标题\r\n\r\n规章\t0\t\t3\n下一行";
         let doc = read(text);
-        let frags: Vec<(&str, Sep, u16)> =
-            doc.fragments.iter().map(|f| (&text[f.range.clone()], f.sep, f.gap)).collect();
+        let frags: Vec<(&str, Sep, u16)> = doc
+            .fragments
+            .iter()
+            .map(|f| (&text[f.range.clone()], f.sep, f.gap))
+            .collect();
         assert_eq!(
             frags,
             vec![

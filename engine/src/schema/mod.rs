@@ -53,7 +53,11 @@ pub struct Row {
 impl Row {
     /// The label as the template prints it, numbering included.
     pub fn display_label(&self) -> String {
-        format!("{}{}", self.number.as_deref().unwrap_or(""), self.label.as_deref().unwrap_or(""))
+        format!(
+            "{}{}",
+            self.number.as_deref().unwrap_or(""),
+            self.label.as_deref().unwrap_or("")
+        )
     }
 }
 
@@ -81,14 +85,24 @@ pub enum PatternUse {
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
     #[error("{schema}: 列 `{column}` 的 total_of 引用了不存在的列 `{missing}`")]
-    UnknownColumn { schema: String, column: String, missing: String },
+    UnknownColumn {
+        schema: String,
+        column: String,
+        missing: String,
+    },
     #[error("{schema}: 行 `{row}` 的 columns 引用了不存在的列 `{missing}`")]
-    UnknownRowColumn { schema: String, row: String, missing: String },
+    UnknownRowColumn {
+        schema: String,
+        row: String,
+        missing: String,
+    },
     #[error("{schema}: 行 id `{row}` 重复")]
     DuplicateRow { schema: String, row: String },
     #[error("表格布局 id `{0}` 重复")]
     DuplicateSchema(String),
-    #[error("{schema}: 行 `{row}` 没有 label，只有表头后紧跟数值的行可以省略 label，且表格须给出 headers")]
+    #[error(
+        "{schema}: 行 `{row}` 没有 label，只有表头后紧跟数值的行可以省略 label，且表格须给出 headers"
+    )]
     UnanchoredRow { schema: String, row: String },
     #[error("无法编译表格标签自动机：{0}")]
     Automaton(String),
@@ -144,7 +158,12 @@ impl Catalog {
             .match_kind(aho_corasick::MatchKind::Standard)
             .build(&patterns)
             .map_err(|e| SchemaError::Automaton(e.to_string()))?;
-        Ok(Catalog { tables: compiled, templates, automaton, uses })
+        Ok(Catalog {
+            tables: compiled,
+            templates,
+            automaton,
+            uses,
+        })
     }
 
     pub fn automaton(&self) -> &AhoCorasick {
@@ -169,7 +188,10 @@ fn compile_template(def: &TemplateDef) -> Template {
             .map(|h| Heading {
                 number: h.number.clone(),
                 title: h.title.clone(),
-                keys: std::iter::once(&h.title).chain(&h.variants).map(|t| key_of(t)).collect(),
+                keys: std::iter::once(&h.title)
+                    .chain(&h.variants)
+                    .map(|t| key_of(t))
+                    .collect(),
             })
             .collect(),
     }
@@ -204,10 +226,16 @@ fn compile_table(def: &TableDef) -> Result<TableSchema, SchemaError> {
     let mut ids = std::collections::HashSet::new();
     for r in &rows {
         if !ids.insert(r.id.clone()) {
-            return Err(SchemaError::DuplicateRow { schema: def.schema.clone(), row: r.id.clone() });
+            return Err(SchemaError::DuplicateRow {
+                schema: def.schema.clone(),
+                row: r.id.clone(),
+            });
         }
         if r.label.is_none() && def.headers.is_empty() {
-            return Err(SchemaError::UnanchoredRow { schema: def.schema.clone(), row: r.id.clone() });
+            return Err(SchemaError::UnanchoredRow {
+                schema: def.schema.clone(),
+                row: r.id.clone(),
+            });
         }
     }
     Ok(TableSchema {
@@ -232,16 +260,23 @@ fn flatten(
         Some(names) => names
             .iter()
             .map(|n| {
-                def.columns.iter().position(|c| &c.id == n).ok_or_else(|| SchemaError::UnknownRowColumn {
-                    schema: def.schema.clone(),
-                    row: r.id.clone(),
-                    missing: n.clone(),
+                def.columns.iter().position(|c| &c.id == n).ok_or_else(|| {
+                    SchemaError::UnknownRowColumn {
+                        schema: def.schema.clone(),
+                        row: r.id.clone(),
+                        missing: n.clone(),
+                    }
                 })
             })
             .collect::<Result<Vec<_>, _>>()?,
         None => inherited.to_vec(),
     };
-    let keys = r.label.iter().chain(&r.aliases).map(|l| key_of(l)).collect();
+    let keys = r
+        .label
+        .iter()
+        .chain(&r.aliases)
+        .map(|l| key_of(l))
+        .collect();
     let me = out.len();
     out.push(Row {
         id: r.id.clone(),

@@ -75,18 +75,30 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             Encoding::Utf16Be
         };
         let text = strict(encoding, &bytes[bom_len..], bom_len)?;
-        return Ok(Decoded { text, encoding, bom: true });
+        return Ok(Decoded {
+            text,
+            encoding,
+            bom: true,
+        });
     }
     // A NUL byte never occurs in UTF-8 or GB18030 text: this is a binary file.
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
         return Err(DecodeError::Binary { offset });
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(Decoded { text: text.to_owned(), encoding: Encoding::Utf8, bom: false });
+        return Ok(Decoded {
+            text: text.to_owned(),
+            encoding: Encoding::Utf8,
+            bom: false,
+        });
     }
     let encoding = guess_legacy(bytes);
     let text = strict(encoding, bytes, 0)?;
-    Ok(Decoded { text, encoding, bom: false })
+    Ok(Decoded {
+        text,
+        encoding,
+        bom: false,
+    })
 }
 
 /// Not UTF-8: ask chardetng, restricted to the encodings a Chinese report can
@@ -95,7 +107,11 @@ fn guess_legacy(bytes: &[u8]) -> Encoding {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny);
-    if guess == encoding_rs::BIG5 { Encoding::Big5 } else { Encoding::Gb18030 }
+    if guess == encoding_rs::BIG5 {
+        Encoding::Big5
+    } else {
+        Encoding::Gb18030
+    }
 }
 
 fn strict(encoding: Encoding, bytes: &[u8], base: usize) -> Result<String, DecodeError> {
@@ -154,12 +170,18 @@ mod tests {
         let text = "一、总体情况\r\n本年新收申请1件。";
         let gb = encode(Encoding::Gb18030, text);
         let d = decode(&gb).unwrap();
-        assert_eq!((d.encoding, d.bom, d.text.as_str()), (Encoding::Gb18030, false, text));
+        assert_eq!(
+            (d.encoding, d.bom, d.text.as_str()),
+            (Encoding::Gb18030, false, text)
+        );
 
         let mut le = vec![0xFF, 0xFE];
         le.extend(encode(Encoding::Utf16Le, text));
         let d = decode(&le).unwrap();
-        assert_eq!((d.encoding, d.bom, d.text.as_str()), (Encoding::Utf16Le, true, text));
+        assert_eq!(
+            (d.encoding, d.bom, d.text.as_str()),
+            (Encoding::Utf16Le, true, text)
+        );
 
         let mut be = vec![0xFE, 0xFF];
         be.extend(encode(Encoding::Utf16Be, text));
@@ -168,14 +190,26 @@ mod tests {
         let mut bom8 = vec![0xEF, 0xBB, 0xBF];
         bom8.extend(text.as_bytes());
         let d = decode(&bom8).unwrap();
-        assert_eq!((d.encoding, d.bom, d.text.as_str()), (Encoding::Utf8, true, text));
+        assert_eq!(
+            (d.encoding, d.bom, d.text.as_str()),
+            (Encoding::Utf8, true, text)
+        );
     }
 
     #[test]
     fn binary_and_malformed_input_are_errors_with_offsets() {
-        assert_eq!(decode(b"abc\0def").err(), Some(DecodeError::Binary { offset: 3 }));
+        assert_eq!(
+            decode(b"abc\0def").err(),
+            Some(DecodeError::Binary { offset: 3 })
+        );
         // An odd trailing byte in UTF-16 is malformed.
         let err = decode(&[0xFF, 0xFE, 0x41, 0x00, 0x42]).err().unwrap();
-        assert!(matches!(err, DecodeError::Malformed { encoding: Encoding::Utf16Le, .. }));
+        assert!(matches!(
+            err,
+            DecodeError::Malformed {
+                encoding: Encoding::Utf16Le,
+                ..
+            }
+        ));
     }
 }

@@ -62,7 +62,9 @@ impl LineIndex {
 
     /// 0-based line containing byte `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset).saturating_sub(1)
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
     }
 
     /// Byte offset of the start of 0-based `line`.
@@ -86,7 +88,10 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.starts[line];
         let column = text[start..offset].chars().count() + 1;
-        Position { line: line as u32 + 1, column: column as u32 }
+        Position {
+            line: line as u32 + 1,
+            column: column as u32,
+        }
     }
 
     /// The byte offset of a 1-based line and character column (clamped to the line).

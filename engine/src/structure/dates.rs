@@ -28,7 +28,11 @@ pub struct DateMention {
 
 impl DateMention {
     pub fn date(&self) -> Option<Date> {
-        is_real(self.year, self.month, self.day).then_some(Date { year: self.year, month: self.month, day: self.day })
+        is_real(self.year, self.month, self.day).then_some(Date {
+            year: self.year,
+            month: self.month,
+            day: self.day,
+        })
     }
 }
 
@@ -75,7 +79,8 @@ mod tests {
 
     #[test]
     fn finds_arabic_and_chinese_dates() {
-        let found = find_dates("时间:2020年01月31日 发布 2022-02-08 16:34，落款二〇二一年一月二十日");
+        let found =
+            find_dates("时间:2020年01月31日 发布 2022-02-08 16:34，落款二〇二一年一月二十日");
         let ymd: Vec<(i32, u32, u32)> = found.iter().map(|d| (d.year, d.month, d.day)).collect();
         assert_eq!(ymd, vec![(2020, 1, 31), (2022, 2, 8), (2021, 1, 20)]);
         assert!(find_dates("2019年2月30日")[0].date().is_none());

@@ -40,9 +40,9 @@ pub fn read(text: &str, doc: &Document) -> Header {
         if let Some(c) = YEAR_IN_TITLE.captures(&clean) {
             let y: i32 = c[1].parse().unwrap_or(0);
             // The span of the year within the title's source text.
-            let span = text[t.span.clone()].find(&c[1]).map_or(t.span.clone(), |i| {
-                t.span.start + i..t.span.start + i + 4
-            });
+            let span = text[t.span.clone()]
+                .find(&c[1])
+                .map_or(t.span.clone(), |i| t.span.start + i..t.span.start + i + 4);
             year = Some(Located { value: y, span });
             let before = &clean[..c.get(0).map_or(0, |m| m.start())];
             // 区招商局政府信息公开工作2018年度报告: the office ends before 政府信息公开.
@@ -56,11 +56,20 @@ pub fn read(text: &str, doc: &Document) -> Header {
         && let Some(c) = PERIOD.captures(text)
     {
         let m = c.get(1).expect("group 1");
-        year = Some(Located { value: c[1].parse().unwrap_or(0), span: m.range() });
+        year = Some(Located {
+            value: c[1].parse().unwrap_or(0),
+            span: m.range(),
+        });
     }
     let office_kind = office.as_deref().and_then(office_kind);
     let published = find_published(text, doc);
-    Header { title, year, office, office_kind, published }
+    Header {
+        title,
+        year,
+        office,
+        office_kind,
+        published,
+    }
 }
 
 fn office_name(before_year: &str) -> Option<String> {
@@ -70,12 +79,39 @@ fn office_name(before_year: &str) -> Option<String> {
 
 /// `government` for a 人民政府 or its office, `department` for a 局/委/中心…
 pub fn office_kind(office: &str) -> Option<OfficeKind> {
-    const GOV_SUFFIXES: [&str; 9] =
-        ["人民政府", "政府", "办公厅", "办公室", "管委会", "管理委员会", "街道办事处", "办事处", "人民政府办公室"];
-    const DEPT_SUFFIXES: [&str; 18] = [
-        "局", "委", "委员会", "办", "中心", "厅", "署", "院", "所", "站", "队", "部", "会", "处", "社", "馆", "司", "行",
+    const GOV_SUFFIXES: [&str; 9] = [
+        "人民政府",
+        "政府",
+        "办公厅",
+        "办公室",
+        "管委会",
+        "管理委员会",
+        "街道办事处",
+        "办事处",
+        "人民政府办公室",
     ];
-    const AREA_SUFFIXES: [&str; 10] = ["省", "市", "县", "区", "旗", "州", "盟", "镇", "乡", "街道"];
+    const DEPT_SUFFIXES: [&str; 18] = [
+        "局",
+        "委",
+        "委员会",
+        "办",
+        "中心",
+        "厅",
+        "署",
+        "院",
+        "所",
+        "站",
+        "队",
+        "部",
+        "会",
+        "处",
+        "社",
+        "馆",
+        "司",
+        "行",
+    ];
+    const AREA_SUFFIXES: [&str; 10] =
+        ["省", "市", "县", "区", "旗", "州", "盟", "镇", "乡", "街道"];
     let ends = |list: &[&str]| list.iter().any(|s| office.ends_with(s));
     if ends(&GOV_SUFFIXES) {
         // A department's own office (`XX局办公室`) is still a department.
@@ -95,33 +131,54 @@ pub fn office_kind(office: &str) -> Option<OfficeKind> {
 }
 
 fn find_title(text: &str, doc: &Document) -> Option<Located<String>> {
-    let blocks: Vec<_> = doc.blocks.iter().filter(|b| b.kind != BlockKind::Markup).take(TITLE_LINES).collect();
+    let blocks: Vec<_> = doc
+        .blocks
+        .iter()
+        .filter(|b| b.kind != BlockKind::Markup)
+        .take(TITLE_LINES)
+        .collect();
     // Scraped pages carry a `标题:` header line.
     for b in &blocks {
         let line = &text[b.range.clone()];
         if let Some(c) = HEADER_TITLE.captures(line) {
             let m = c.get(1).expect("group 1");
-            return Some(Located { value: m.as_str().to_owned(), span: b.range.start + m.start()..b.range.start + m.end() });
+            return Some(Located {
+                value: m.as_str().to_owned(),
+                span: b.range.start + m.start()..b.range.start + m.end(),
+            });
         }
     }
     let is_title = |s: &str| {
         let s = s.trim();
-        s.chars().count() <= 80 && s.contains("报告") && (s.contains("信息公开") || s.contains("年度") || s.contains("年报"))
+        s.chars().count() <= 80
+            && s.contains("报告")
+            && (s.contains("信息公开") || s.contains("年度") || s.contains("年报"))
     };
     for (i, b) in blocks.iter().enumerate() {
         let line = text[b.range.clone()].trim_start_matches('#').trim();
         if is_title(line) {
             let span = trimmed(text, b.range.clone());
-            return Some(Located { value: text[span.clone()].trim_start_matches('#').trim().to_owned(), span });
+            return Some(Located {
+                value: text[span.clone()].trim_start_matches('#').trim().to_owned(),
+                span,
+            });
         }
         // A title wrapped onto a second line: 张店区投资促进局2020年政府信息 / 公开工作年度报告
         if let Some(next) = blocks.get(i + 1) {
             let second = text[next.range.clone()].trim();
-            if !line.contains("报告") && YEAR_IN_TITLE.is_match(line) && line.chars().count() <= 40 && second.ends_with("报告") && second.chars().count() <= 30 {
+            if !line.contains("报告")
+                && YEAR_IN_TITLE.is_match(line)
+                && line.chars().count() <= 40
+                && second.ends_with("报告")
+                && second.chars().count() <= 30
+            {
                 let joined = format!("{line}{second}");
                 if is_title(&joined) {
                     let span = trimmed(text, b.range.start..next.range.end);
-                    return Some(Located { value: joined, span });
+                    return Some(Located {
+                        value: joined,
+                        span,
+                    });
                 }
             }
         }
@@ -145,7 +202,10 @@ fn find_published(text: &str, doc: &Document) -> Option<Located<Date>> {
             let rest = &line[m.end()..];
             if let Some(d) = find_dates(rest).into_iter().find(|d| d.range.start == 0) {
                 let base = b.range.start + m.end();
-                return d.date().map(|v| Located { value: v, span: base + d.range.start..base + d.range.end });
+                return d.date().map(|v| Located {
+                    value: v,
+                    span: base + d.range.start..base + d.range.end,
+                });
             }
         }
     }
@@ -155,8 +215,12 @@ fn find_published(text: &str, doc: &Document) -> Option<Located<Date>> {
         if let [d] = dates.as_slice()
             && d.range.len() + 6 >= line.len()
         {
-            let base = b.range.start + (text[b.range.clone()].len() - text[b.range.clone()].trim_start().len());
-            return d.date().map(|v| Located { value: v, span: base + d.range.start..base + d.range.end });
+            let base = b.range.start
+                + (text[b.range.clone()].len() - text[b.range.clone()].trim_start().len());
+            return d.date().map(|v| Located {
+                value: v,
+                span: base + d.range.start..base + d.range.end,
+            });
         }
     }
     None
@@ -168,11 +232,23 @@ mod tests {
 
     #[test]
     fn office_kinds() {
-        assert_eq!(office_kind("上海市人民政府办公厅"), Some(OfficeKind::Government));
+        assert_eq!(
+            office_kind("上海市人民政府办公厅"),
+            Some(OfficeKind::Government)
+        );
         assert_eq!(office_kind("平潭综合实验区"), Some(OfficeKind::Government));
         assert_eq!(office_kind("区招商局"), Some(OfficeKind::Department));
-        assert_eq!(office_kind("汶上县投资促进服务中心"), Some(OfficeKind::Department));
-        assert_eq!(office_kind("平潭综合实验区管委会办公室"), Some(OfficeKind::Government));
-        assert_eq!(office_kind("某市统计局办公室"), Some(OfficeKind::Department));
+        assert_eq!(
+            office_kind("汶上县投资促进服务中心"),
+            Some(OfficeKind::Department)
+        );
+        assert_eq!(
+            office_kind("平潭综合实验区管委会办公室"),
+            Some(OfficeKind::Government)
+        );
+        assert_eq!(
+            office_kind("某市统计局办公室"),
+            Some(OfficeKind::Department)
+        );
     }
 }

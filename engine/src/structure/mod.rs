@@ -24,18 +24,37 @@ pub fn build(text: &str, doc: &Document, catalog: &Catalog) -> Report {
         .blocks
         .iter()
         .filter(|b| matches!(b.kind, BlockKind::Line | BlockKind::Heading(_)))
-        .filter(|b| !spans.iter().any(|t| t.start <= b.range.start && b.range.end <= t.end))
-        .filter(|b| !heading_spans.iter().any(|h| h.start <= b.range.start && b.range.end <= h.end + 3))
-        .map(|b| Paragraph { span: b.range.clone(), text: text[b.range.clone()].to_owned() })
+        .filter(|b| {
+            !spans
+                .iter()
+                .any(|t| t.start <= b.range.start && b.range.end <= t.end)
+        })
+        .filter(|b| {
+            !heading_spans
+                .iter()
+                .any(|h| h.start <= b.range.start && b.range.end <= h.end + 3)
+        })
+        .map(|b| Paragraph {
+            span: b.range.clone(),
+            text: text[b.range.clone()].to_owned(),
+        })
         .collect();
 
     // The template the tables follow; only without tables does the year decide.
     let by_tables = ["applications", "active-disclosure", "statistics"]
         .iter()
-        .find_map(|id| tables.iter().find(|t| t.id == *id).and_then(|t| t.template.clone()));
+        .find_map(|id| {
+            tables
+                .iter()
+                .find(|t| t.id == *id)
+                .and_then(|t| t.template.clone())
+        });
     let (template, template_basis) = match (by_tables, head.year.as_ref().map(|y| y.value)) {
         (Some(t), _) => (Some(t), Some(TemplateBasis::Tables)),
-        (None, Some(y)) => (Some(template_for_year(y).to_owned()), Some(TemplateBasis::Year)),
+        (None, Some(y)) => (
+            Some(template_for_year(y).to_owned()),
+            Some(TemplateBasis::Year),
+        ),
         (None, None) => (None, None),
     };
     Report {

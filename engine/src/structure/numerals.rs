@@ -21,7 +21,7 @@ pub fn heading_numeral(n: u32) -> String {
         1..=9 => D[n as usize].to_owned(),
         10 => "十".to_owned(),
         11..=19 => format!("十{}", D[(n - 10) as usize]),
-        20..=99 if n % 10 == 0 => format!("{}十", D[(n / 10) as usize]),
+        20..=99 if n.is_multiple_of(10) => format!("{}十", D[(n / 10) as usize]),
         20..=99 => format!("{}十{}", D[(n / 10) as usize], D[(n % 10) as usize]),
         _ => n.to_string(),
     }
@@ -32,7 +32,10 @@ pub fn year_value(s: &str) -> Option<i32> {
     let mut v = 0i32;
     let mut n = 0;
     for c in s.chars() {
-        let d = "〇一二三四五六七八九".find(c).map(|i| (i / 3) as i32).or(if c == '零' { Some(0) } else { None })?;
+        let d = "〇一二三四五六七八九"
+            .find(c)
+            .map(|i| (i / 3) as i32)
+            .or(if c == '零' { Some(0) } else { None })?;
         v = v * 10 + d;
         n += 1;
     }

@@ -20,7 +20,11 @@ struct Found {
 }
 
 pub fn find(text: &str, stream: &Stream, catalog: &Catalog, tables: &[Span]) -> Vec<Section> {
-    let known: Vec<String> = catalog.templates.iter().flat_map(|t| t.headings.iter().flat_map(|h| h.keys.clone())).collect();
+    let known: Vec<String> = catalog
+        .templates
+        .iter()
+        .flat_map(|t| t.headings.iter().flat_map(|h| h.keys.clone()))
+        .collect();
     let chars = &stream.chars;
     let in_table = |i: usize| {
         let at = chars[i].src as usize;
@@ -28,7 +32,11 @@ pub fn find(text: &str, stream: &Stream, catalog: &Catalog, tables: &[Span]) -> 
     };
     let table_start_after = |i: usize| {
         let at = chars[i].src as usize;
-        tables.iter().filter(|t| t.start > at).map(|t| t.start).min()
+        tables
+            .iter()
+            .filter(|t| t.start > at)
+            .map(|t| t.start)
+            .min()
     };
     let mut found: Vec<Found> = Vec::new();
     let mut last_level1 = 0;
@@ -39,7 +47,14 @@ pub fn find(text: &str, stream: &Stream, catalog: &Catalog, tables: &[Span]) -> 
             i += 1;
             continue;
         }
-        if let Some(f) = level1_at(stream, i, line_start, &known, last_level1, table_start_after(i)) {
+        if let Some(f) = level1_at(
+            stream,
+            i,
+            line_start,
+            &known,
+            last_level1,
+            table_start_after(i),
+        ) {
             last_level1 = f.value;
             i = f.title.1.max(i + 1);
             found.push(f);
@@ -108,7 +123,11 @@ fn level1_at(
     if j == i || j >= chars.len() || chars[j].ch != '、' || chars[j].sep != Sep::None {
         return None;
     }
-    let value = if arabic { stream.key_slice(i, j).parse().ok()? } else { heading_value(stream.key_slice(i, j))? };
+    let value = if arabic {
+        stream.key_slice(i, j).parse().ok()?
+    } else {
+        heading_value(stream.key_slice(i, j))?
+    };
     let title_start = j + 1;
     if title_start >= chars.len() {
         return None;
@@ -116,7 +135,9 @@ fn level1_at(
     let eol = line_end(stream, title_start);
     let known_len = known
         .iter()
-        .filter(|k| stream.key_slice(title_start, (title_start + k.chars().count()).min(eol)) == k.as_str())
+        .filter(|k| {
+            stream.key_slice(title_start, (title_start + k.chars().count()).min(eol)) == k.as_str()
+        })
         .map(|k| k.chars().count())
         .max();
     if arabic {
@@ -125,13 +146,23 @@ fn level1_at(
         if !line_start {
             return None;
         }
-        return Some(Found { number: (i, j + 1), title: (title_start, title_start + n), level: 1, value });
+        return Some(Found {
+            number: (i, j + 1),
+            title: (title_start, title_start + n),
+            level: 1,
+            value,
+        });
     }
     if line_start {
         let title = stream.key_slice(title_start, eol);
         let len = eol - title_start;
         if len <= MAX_TITLE && !title.trim_end_matches('。').contains('。') {
-            return Some(Found { number: (i, j + 1), title: (title_start, eol), level: 1, value });
+            return Some(Found {
+                number: (i, j + 1),
+                title: (title_start, eol),
+                level: 1,
+                value,
+            });
         }
     }
     // Inside a line: continuing the sequence, and either naming a template
@@ -144,9 +175,15 @@ fn level1_at(
         Some(n) => title_start + n,
         None if prev_ok => {
             // A table's header may follow the title directly (…统计表指标名称…).
-            let eol = next_table.map_or(eol, |t| eol.min(chars.partition_point(|c| (c.src as usize) < t)));
+            let eol = next_table.map_or(eol, |t| {
+                eol.min(chars.partition_point(|c| (c.src as usize) < t))
+            });
             let mut e = title_start;
-            while e < eol && e - title_start < 30 && (e == title_start || chars[e].sep < Sep::Space) && !stops_title(chars[e].ch) {
+            while e < eol
+                && e - title_start < 30
+                && (e == title_start || chars[e].sep < Sep::Space)
+                && !stops_title(chars[e].ch)
+            {
                 e += 1;
             }
             // Where text runs on with no break, end at the last heading-like word.
@@ -163,11 +200,27 @@ fn level1_at(
         }
         None => return None,
     };
-    Some(Found { number: (i, j + 1), title: (title_start, end), level: 1, value })
+    Some(Found {
+        number: (i, j + 1),
+        title: (title_start, end),
+        level: 1,
+        value,
+    })
 }
 
 /// Words that end a heading title.
-const TITLE_ENDINGS: [&str; 10] = ["情况", "措施", "事项", "概述", "问题", "要求", "统计表", "建设", "工作", "落实"];
+const TITLE_ENDINGS: [&str; 10] = [
+    "情况",
+    "措施",
+    "事项",
+    "概述",
+    "问题",
+    "要求",
+    "统计表",
+    "建设",
+    "工作",
+    "落实",
+];
 
 fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | ';' | '!' | '?' | ')' | '"' | ':') || c.is_ascii_digit() || c == '>'
@@ -200,7 +253,12 @@ fn level2_at(stream: &Stream, i: usize) -> Option<Found> {
     if e == title_start || e - title_start > MAX_TITLE {
         return None;
     }
-    Some(Found { number: (i, j + 1), title: (title_start, e), level: 2, value })
+    Some(Found {
+        number: (i, j + 1),
+        title: (title_start, e),
+        level: 2,
+        value,
+    })
 }
 
 /// Canonical key of a heading title, for comparing with the template.

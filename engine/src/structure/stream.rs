@@ -49,7 +49,13 @@ impl Stream {
                 let mut push = |c: char, s: &mut Stream| {
                     s.key_offsets.push(s.key.len() as u32);
                     s.key.push(c);
-                    s.chars.push(KeyChar { ch: c, src, src_end, sep, gap });
+                    s.chars.push(KeyChar {
+                        ch: c,
+                        src,
+                        src_end,
+                        sep,
+                        gap,
+                    });
                     sep = Sep::None;
                     gap = 0;
                 };
@@ -82,8 +88,14 @@ impl Stream {
 
     /// The key text of characters `a..b`.
     pub fn key_slice(&self, a: usize, b: usize) -> &str {
-        let start = self.key_offsets.get(a).map_or(self.key.len(), |&o| o as usize);
-        let end = self.key_offsets.get(b).map_or(self.key.len(), |&o| o as usize);
+        let start = self
+            .key_offsets
+            .get(a)
+            .map_or(self.key.len(), |&o| o as usize);
+        let end = self
+            .key_offsets
+            .get(b)
+            .map_or(self.key.len(), |&o| o as usize);
         &self.key[start..end]
     }
 
@@ -113,11 +125,17 @@ pub fn canonical(c: char) -> char {
 
 /// Canonical key of a label or pattern: NFKC, canonical characters, no whitespace.
 pub fn key_of(s: &str) -> String {
-    s.nfkc().filter(|c| !c.is_whitespace() && !is_invisible(*c)).map(canonical).collect()
+    s.nfkc()
+        .filter(|c| !c.is_whitespace() && !is_invisible(*c))
+        .map(canonical)
+        .collect()
 }
 
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
 /// A page number left inside a table by a Word or PDF export: `-3-`, `— 12 —`.
@@ -138,7 +156,10 @@ mod tests {
 
     #[test]
     fn canonical_keys_fold_width_brackets_and_space() {
-        assert_eq!(key_of("（二） 部分公开（区分处理的，只计这一情形）"), "(二)部分公开(区分处理的,只计这一情形)");
+        assert_eq!(
+            key_of("（二） 部分公开（区分处理的，只计这一情形）"),
+            "(二)部分公开(区分处理的,只计这一情形)"
+        );
         assert_eq!(key_of("3.危及“三安全一稳定”"), "3.危及\"三安全一稳定\"");
     }
 

@@ -42,7 +42,12 @@ pub fn find(stream: &Stream, catalog: &Catalog) -> Vec<LayoutMatches> {
         let mut rows = Vec::new();
         for (row, core, end) in hits {
             if let Some(start) = label_start(stream, schema, row, core, &headers) {
-                rows.push(Candidate { row, start, core, end });
+                rows.push(Candidate {
+                    row,
+                    start,
+                    core,
+                    end,
+                });
             }
         }
         rows = dedupe(rows);
@@ -59,7 +64,10 @@ fn dedupe(mut rows: Vec<Candidate>) -> Vec<Candidate> {
     let snapshot = rows.clone();
     rows.retain(|c| {
         !snapshot.iter().any(|o| {
-            o.row != c.row && o.core <= c.core && c.end <= o.end && (o.end - o.core) > (c.end - c.core)
+            o.row != c.row
+                && o.core <= c.core
+                && c.end <= o.end
+                && (o.end - o.core) > (c.end - c.core)
         })
     });
     rows
@@ -106,7 +114,11 @@ fn label_start(
         return None;
     }
     // Only a mid-text match of a short, unnumbered label is rejected.
-    if boundary || numbered || label_len >= 8 { Some(start) } else { None }
+    if boundary || numbered || label_len >= 8 {
+        Some(start)
+    } else {
+        None
+    }
 }
 
 /// Length of a numbering like `（三）`, `三、`, `3.` or `3、` just before `core`.
@@ -148,6 +160,20 @@ fn is_boundary_char(c: char) -> bool {
     c.is_ascii_digit()
         || matches!(
             c,
-            ')' | ']' | '"' | '\'' | '。' | ';' | ':' | '、' | ',' | '.' | '》' | '>' | '|' | '-' | '/' | '%'
+            ')' | ']'
+                | '"'
+                | '\''
+                | '。'
+                | ';'
+                | ':'
+                | '、'
+                | ','
+                | '.'
+                | '》'
+                | '>'
+                | '|'
+                | '-'
+                | '/'
+                | '%'
         )
 }

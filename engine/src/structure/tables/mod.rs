@@ -17,15 +17,15 @@ use crate::structure::stream::Stream;
 struct Recognised {
     table: Table,
     score: usize,
-    schema: usize,
 }
 
 pub fn recognise(stream: &Stream, catalog: &Catalog) -> Vec<Table> {
     let matches = candidates::find(stream, catalog);
     let mut best: Vec<Recognised> = Vec::new();
-    for (s, m) in matches.iter().enumerate() {
-        let schema = &catalog.tables[s];
-        let Some(rec) = build(stream, schema, s, m) else { continue };
+    for (schema, m) in catalog.tables.iter().zip(&matches) {
+        let Some(rec) = build(stream, schema, m) else {
+            continue;
+        };
         match best.iter_mut().find(|b| b.table.id == rec.table.id) {
             Some(b) if b.score >= rec.score => {}
             Some(b) => *b = rec,
@@ -33,16 +33,18 @@ pub fn recognise(stream: &Stream, catalog: &Catalog) -> Vec<Table> {
         }
     }
     // Label-less layouts whose header is gone: a line of exactly their numbers.
-    for (s, schema) in catalog.tables.iter().enumerate() {
-        if best.iter().any(|b| b.table.id == schema.table_id) || !schema.rows.iter().all(|r| r.label.is_none()) {
+    for schema in &catalog.tables {
+        if best.iter().any(|b| b.table.id == schema.table_id)
+            || !schema.rows.iter().all(|r| r.label.is_none())
+        {
             continue;
         }
-        let taken: Vec<std::ops::Range<usize>> = best.iter().map(|b| b.table.span.clone()).collect();
-        if let Some(rec) = headerless(stream, schema, s, &taken) {
+        let taken: Vec<std::ops::Range<usize>> =
+            best.iter().map(|b| b.table.span.clone()).collect();
+        if let Some(rec) = headerless(stream, schema, &taken) {
             best.push(rec);
         }
     }
-    let _ = best.iter().map(|b| b.schema).count();
     let mut tables: Vec<Table> = best.into_iter().map(|b| b.table).collect();
     tables.sort_by_key(|t| t.span.start);
     tables
@@ -62,7 +64,10 @@ fn chain(stream: &Stream, schema: &TableSchema, cands: &[Candidate]) -> Vec<Cand
     let weight = |c: &Candidate| {
         let row = &schema.rows[c.row];
         let at = values::skip_unit(stream, c.end, row.unit.as_deref(), stream.len());
-        let followed = stream.chars.get(at).is_some_and(|k| k.ch.is_ascii_digit() || matches!(k.ch, '-' | '/'));
+        let followed = stream
+            .chars
+            .get(at)
+            .is_some_and(|k| k.ch.is_ascii_digit() || matches!(k.ch, '-' | '/'));
         if !row.group && followed { 3 } else { 1 }
     };
     // best[i] = (score, start of the chain's first element, previous index)
@@ -99,7 +104,7 @@ fn chain(stream: &Stream, schema: &TableSchema, cands: &[Candidate]) -> Vec<Cand
     out
 }
 
-fn build(stream: &Stream, schema: &TableSchema, s: usize, m: &LayoutMatches) -> Option<Recognised> {
+fn build(stream: &Stream, schema: &TableSchema, m: &LayoutMatches) -> Option<Recognised> {
     let picked = chain(stream, schema, &m.rows);
     if picked.is_empty() {
         return None;
@@ -113,7 +118,11 @@ fn build(stream: &Stream, schema: &TableSchema, s: usize, m: &LayoutMatches) -> 
         let limit = picked.get(k + 1).map_or(stream.len(), |n| n.start);
         let at = values::skip_unit(stream, c.end, row.unit.as_deref(), limit);
         let (pieces, stop) = values::read_pieces(stream, at, limit, row.columns.len());
-        let fit = if row.group { Fit::Empty } else { values::fit(&pieces, &row.columns, schema) };
+        let fit = if row.group {
+            Fit::Empty
+        } else {
+            values::fit(&pieces, &row.columns, schema)
+        };
         if !matches!(fit, Fit::Empty | Fit::Unreadable(_)) {
             score += 2;
         }
@@ -124,8 +133,9 @@ fn build(stream: &Stream, schema: &TableSchema, s: usize, m: &LayoutMatches) -> 
         // Rows of the layout skipped between this match and the next one:
         // recognise them by position when their text stands there.
         if let Some(next) = picked.get(k + 1) {
-            let skipped: Vec<usize> =
-                (c.row + 1..next.row).filter(|&r| !schema.rows[r].group).collect();
+            let skipped: Vec<usize> = (c.row + 1..next.row)
+                .filter(|&r| !schema.rows[r].group)
+                .collect();
             if !skipped.is_empty() {
                 for (r, (ls, le), fit) in by_position(stream, schema, &skipped, stop, next.start) {
                     found_ids.insert(r);
@@ -139,19 +149,28 @@ fn build(stream: &Stream, schema: &TableSchema, s: usize, m: &LayoutMatches) -> 
     // Labels mentioned in prose are no table: a table has rows with numbers,
     // or (an unfilled form) most of its layout's labels.
     let data_rows = schema.rows.iter().filter(|r| !r.group).count();
-    let with_numbers = rows.iter().filter(|r| !r.group && r.reading != Reading::Empty).count();
+    let with_numbers = rows
+        .iter()
+        .filter(|r| !r.group && r.reading != Reading::Empty)
+        .count();
     let labels_found = rows.iter().filter(|r| !r.group).count();
     if data_rows > 1 && with_numbers < 2 && labels_found * 2 < data_rows {
         return None;
     }
-    let headers = m.headers.iter().filter(|&&(a, _)| a + 400 >= picked[0].start && a < table_end).count();
+    let headers = m
+        .headers
+        .iter()
+        .filter(|&&(a, _)| a + 400 >= picked[0].start && a < table_end)
+        .count();
     score += headers.min(8);
     let start = m
         .headers
         .iter()
         // Header cells just above the first row belong to the table; a header
         // word inside prose does not.
-        .filter(|&&(a, _)| a < picked[0].start && a + 200 >= picked[0].start && stream.chars[a].sep >= Sep::Space)
+        .filter(|&&(a, _)| {
+            a < picked[0].start && a + 200 >= picked[0].start && stream.chars[a].sep >= Sep::Space
+        })
         .map(|&(a, _)| a)
         .min()
         .unwrap_or(picked[0].start);
@@ -164,7 +183,10 @@ fn build(stream: &Stream, schema: &TableSchema, s: usize, m: &LayoutMatches) -> 
         .map(|(_, r)| r.id.clone())
         .collect();
     let span = stream.src_range(start, table_end.max(start + 1));
-    Some(Recognised { table: new_table(schema, span, rows, missing, false), score, schema: s })
+    Some(Recognised {
+        table: new_table(schema, span, rows, missing, false),
+        score,
+    })
 }
 
 /// Rows whose labels were not found, matched by position: between two found
@@ -185,7 +207,14 @@ fn by_position(
         }
         // The label's own numbering (`6.`) belongs to the text.
         let mut text_end = i;
-        while i < to && stream.chars[i].ch.is_ascii_digit() && stream.chars.get(i + 1).is_some_and(|c| matches!(c.ch, '.' | '、')) && (i == text_start || stream.chars[i].sep > Sep::None || text_end == text_start) {
+        while i < to
+            && stream.chars[i].ch.is_ascii_digit()
+            && stream
+                .chars
+                .get(i + 1)
+                .is_some_and(|c| matches!(c.ch, '.' | '、'))
+            && (i == text_start || stream.chars[i].sep > Sep::None || text_end == text_start)
+        {
             i += 2;
             while i < to && !stream.chars[i].ch.is_ascii_digit() {
                 i += 1;
@@ -207,14 +236,19 @@ fn by_position(
     skipped
         .iter()
         .zip(segments)
-        .map(|(&r, (label, pieces))| (r, label, values::fit(&pieces, &schema.rows[r].columns, schema)))
+        .map(|(&r, (label, pieces))| {
+            (
+                r,
+                label,
+                values::fit(&pieces, &schema.rows[r].columns, schema),
+            )
+        })
         .collect()
 }
 
 fn headerless(
     stream: &Stream,
     schema: &TableSchema,
-    s: usize,
     taken: &[std::ops::Range<usize>],
 ) -> Option<Recognised> {
     let row = schema.rows.iter().position(|r| !r.group)?;
@@ -228,15 +262,21 @@ fn headerless(
         while j < chars.len() && chars[j].sep < Sep::Line {
             j += 1;
         }
-        let line_is_numbers = chars[start..j].iter().all(|c| c.ch.is_ascii_digit() || c.ch == '.');
+        let line_is_numbers = chars[start..j]
+            .iter()
+            .all(|c| c.ch.is_ascii_digit() || c.ch == '.');
         let src = stream.src_range(start, j);
-        if line_is_numbers && !taken.iter().any(|t| t.start <= src.start && src.end <= t.end) {
+        if line_is_numbers
+            && !taken
+                .iter()
+                .any(|t| t.start <= src.start && src.end <= t.end)
+        {
             let (pieces, _) = values::read_pieces(stream, start, j, want);
             if pieces.len() == want {
                 let fit = values::fit(&pieces, &schema.rows[row].columns, schema);
                 let r = make_row(stream, schema, row, None, start, start, fit);
                 let table = new_table(schema, src, vec![r], Vec::new(), true);
-                return Some(Recognised { table, score: 1, schema: s });
+                return Some(Recognised { table, score: 1 });
             }
         }
         i = j;
@@ -256,7 +296,14 @@ fn new_table(
         schema: schema.schema_id.clone(),
         template: schema.template.clone(),
         span,
-        columns: schema.columns.iter().map(|c| ColumnInfo { id: c.id.clone(), label: c.label.clone() }).collect(),
+        columns: schema
+            .columns
+            .iter()
+            .map(|c| ColumnInfo {
+                id: c.id.clone(),
+                label: c.label.clone(),
+            })
+            .collect(),
         rows,
         missing,
         headerless,
@@ -278,15 +325,25 @@ fn make_row(
 ) -> TableRow {
     let def = &schema.rows[r];
     let mut cells: Vec<Option<Cell>> = vec![None; schema.columns.len()];
-    let to_cell = |f: &FitCell| Cell { value: f.value, raw: f.raw.clone(), span: stream.src_range(f.start, f.end) };
+    let to_cell = |f: &FitCell| Cell {
+        value: f.value,
+        raw: f.raw.clone(),
+        span: stream.src_range(f.start, f.end),
+    };
     let reading = match &fit {
         Fit::Cells(fc) | Fit::Split(fc) => {
             for (k, f) in fc.iter().enumerate() {
                 cells[def.columns[k]] = Some(to_cell(f));
             }
-            if matches!(fit, Fit::Split(_)) { Reading::Split } else { Reading::Cells }
+            if matches!(fit, Fit::Split(_)) {
+                Reading::Split
+            } else {
+                Reading::Cells
+            }
         }
-        Fit::Unreadable(reason) => Reading::Unreadable { reason: reason.clone() },
+        Fit::Unreadable(reason) => Reading::Unreadable {
+            reason: reason.clone(),
+        },
         Fit::Empty => Reading::Empty,
     };
     TableRow {

@@ -18,7 +18,9 @@ pub struct Piece {
     pub gap: u16,
 }
 
-const UNITS: [&str; 11] = ["人次", "万元", "条", "件", "次", "个", "元", "人", "篇", "期", "份"];
+const UNITS: [&str; 11] = [
+    "人次", "万元", "条", "件", "次", "个", "元", "人", "篇", "期", "份",
+];
 
 fn is_number_char(c: char) -> bool {
     c.is_ascii_digit() || matches!(c, '.' | '-' | '/' | '+')
@@ -59,7 +61,13 @@ pub fn read_pieces(stream: &Stream, pos: usize, limit: usize, want: usize) -> (V
             if pieces.len() >= want && c.sep >= Sep::Line {
                 break;
             }
-            pieces.push(Piece { text: String::new(), start: i, end: i, sep: c.sep, gap: c.gap });
+            pieces.push(Piece {
+                text: String::new(),
+                start: i,
+                end: i,
+                sep: c.sep,
+                gap: c.gap,
+            });
         }
         let p = pieces.last_mut().expect("a piece was pushed");
         p.text.push(c.ch);
@@ -97,7 +105,11 @@ fn parse_number(s: &str) -> Option<Decimal> {
         return None;
     }
     let body = s.strip_prefix('-').unwrap_or(s);
-    if body.is_empty() || body.starts_with('.') || body.ends_with('.') || body.matches('.').count() > 1 {
+    if body.is_empty()
+        || body.starts_with('.')
+        || body.ends_with('.')
+        || body.matches('.').count() > 1
+    {
         return None;
     }
     s.parse::<Decimal>().ok()
@@ -129,15 +141,28 @@ pub fn fit(pieces: &[Piece], cols: &[usize], schema: &TableSchema) -> Fit {
             }
             match slot {
                 None => {
-                    cells.push(FitCell { value: None, raw: String::new(), start: prev_end, end: prev_end });
+                    cells.push(FitCell {
+                        value: None,
+                        raw: String::new(),
+                        start: prev_end,
+                        end: prev_end,
+                    });
                 }
                 Some(p) if blank_marker(&p.text) => {
-                    cells.push(FitCell { value: None, raw: p.text.clone(), start: p.start, end: p.end });
+                    cells.push(FitCell {
+                        value: None,
+                        raw: p.text.clone(),
+                        start: p.start,
+                        end: p.end,
+                    });
                 }
                 Some(p) => match parse_number(&p.text) {
-                    Some(v) if valid_for(v, &schema.columns[cols[k]]) => {
-                        cells.push(FitCell { value: Some(v), raw: p.text.clone(), start: p.start, end: p.end })
-                    }
+                    Some(v) if valid_for(v, &schema.columns[cols[k]]) => cells.push(FitCell {
+                        value: Some(v),
+                        raw: p.text.clone(),
+                        start: p.start,
+                        end: p.end,
+                    }),
                     _ => return Fit::Unreadable(format!("无法识别的数值“{}”", p.text)),
                 },
             }
@@ -162,14 +187,27 @@ fn split(pieces: &[Piece], cols: &[usize], schema: &TableSchema) -> Fit {
     let mut found: Vec<Vec<FitCell>> = Vec::new();
     let mut current: Vec<FitCell> = Vec::new();
     let mut budget = SPLIT_BUDGET;
-    let ok = search(pieces, 0, n, cols, schema, &mut current, &mut found, &mut budget);
+    let ok = search(
+        pieces,
+        0,
+        n,
+        cols,
+        schema,
+        &mut current,
+        &mut found,
+        &mut budget,
+    );
     if !ok {
         return Fit::Unreadable("数字连在一起，可能的拆分过多，无法确定".into());
     }
     match found.len() {
         1 => Fit::Split(found.pop().expect("one")),
-        0 => Fit::Unreadable(format!("数字连在一起，没有任何拆分能满足本行的合计（应有 {n} 个数值）")),
-        k => Fit::Unreadable(format!("数字连在一起，有 {k} 种拆分都满足本行的合计，无法确定")),
+        0 => Fit::Unreadable(format!(
+            "数字连在一起，没有任何拆分能满足本行的合计（应有 {n} 个数值）"
+        )),
+        k => Fit::Unreadable(format!(
+            "数字连在一起，有 {k} 种拆分都满足本行的合计，无法确定"
+        )),
     }
 }
 
@@ -199,10 +237,17 @@ fn search(
     let p = &pieces[idx];
     let chars: Vec<char> = p.text.chars().collect();
     let max_parts = n.saturating_sub(current.len() + remaining_pieces);
-    let splittable = chars.iter().all(|c| c.is_ascii_digit()) || (chars[0] == '-' && chars[1..].iter().all(|c| c.is_ascii_digit()));
-    let max_parts = if splittable { max_parts.min(chars.len()) } else { max_parts.min(1) };
+    let splittable = chars.iter().all(|c| c.is_ascii_digit())
+        || (chars[0] == '-' && chars[1..].iter().all(|c| c.is_ascii_digit()));
+    let max_parts = if splittable {
+        max_parts.min(chars.len())
+    } else {
+        max_parts.min(1)
+    };
     for parts in 1..=max_parts {
-        if !cut(&chars, p, parts, 0, idx, pieces, n, cols, schema, current, found, budget) {
+        if !cut(
+            &chars, p, parts, 0, idx, pieces, n, cols, schema, current, found, budget,
+        ) {
             return false;
         }
         if found.len() > 1 {
@@ -230,7 +275,8 @@ fn cut(
 ) -> bool {
     if parts == 0 {
         // A cut that leaves digits over is no solution (but no exhaustion either).
-        return from != chars.len() || search(pieces, idx + 1, n, cols, schema, current, found, budget);
+        return from != chars.len()
+            || search(pieces, idx + 1, n, cols, schema, current, found, budget);
     }
     let rest = chars.len() - from;
     let min_len = if from == 0 && chars[0] == '-' { 2 } else { 1 };
@@ -241,13 +287,37 @@ fn cut(
         if digits.len() > 1 && digits.starts_with('0') && !digits.contains('.') {
             continue;
         }
-        let Some(col) = cols.get(current.len()) else { return true };
-        let value = if blank_marker(&text) { None } else { parse_number(&text) };
+        let Some(col) = cols.get(current.len()) else {
+            return true;
+        };
+        let value = if blank_marker(&text) {
+            None
+        } else {
+            parse_number(&text)
+        };
         if !blank_marker(&text) && !value.is_some_and(|v| valid_for(v, &schema.columns[*col])) {
             continue;
         }
-        current.push(FitCell { value, raw: text, start: p.start + from, end: p.start + from + len });
-        let ok = cut(chars, p, parts - 1, from + len, idx, pieces, n, cols, schema, current, found, budget);
+        current.push(FitCell {
+            value,
+            raw: text,
+            start: p.start + from,
+            end: p.start + from + len,
+        });
+        let ok = cut(
+            chars,
+            p,
+            parts - 1,
+            from + len,
+            idx,
+            pieces,
+            n,
+            cols,
+            schema,
+            current,
+            found,
+            budget,
+        );
         current.pop();
         if !ok {
             return false;
@@ -268,7 +338,9 @@ fn totals_hold(cells: &[FitCell], cols: &[usize], schema: &TableSchema) -> bool 
         if col.total_of.is_empty() {
             continue;
         }
-        let Some(total) = cells[k].value else { continue };
+        let Some(total) = cells[k].value else {
+            continue;
+        };
         let mut sum = Decimal::ZERO;
         for part in &col.total_of {
             if let Some(pos) = cols.iter().position(|x| x == part) {
@@ -288,12 +360,21 @@ mod tests {
     use crate::pack::builtin_catalog;
 
     fn piece(s: &str) -> Piece {
-        Piece { text: s.into(), start: 0, end: s.chars().count(), sep: Sep::None, gap: 0 }
+        Piece {
+            text: s.into(),
+            start: 0,
+            end: s.chars().count(),
+            sep: Sep::None,
+            gap: 0,
+        }
     }
 
     fn values(fit: &Fit) -> Vec<String> {
         match fit {
-            Fit::Cells(c) | Fit::Split(c) => c.iter().map(|c| c.value.map_or("_".into(), |v| v.to_string())).collect(),
+            Fit::Cells(c) | Fit::Split(c) => c
+                .iter()
+                .map(|c| c.value.map_or("_".into(), |v| v.to_string()))
+                .collect(),
             other => vec![format!("{other:?}")],
         }
     }
@@ -301,12 +382,19 @@ mod tests {
     #[test]
     fn run_together_digits_split_only_when_unique() {
         let catalog = builtin_catalog().unwrap();
-        let t3 = catalog.tables.iter().find(|t| t.schema_id == "applications-2021").unwrap();
+        let t3 = catalog
+            .tables
+            .iter()
+            .find(|t| t.schema_id == "applications-2021")
+            .unwrap();
         let cols: Vec<usize> = (0..7).collect();
         let fit = super::fit(&[piece("640020470")], &cols, t3);
         assert!(matches!(fit, Fit::Split(_)), "{fit:?}");
         assert_eq!(values(&fit), ["64", "0", "0", "2", "0", "4", "70"]);
-        assert_eq!(values(&super::fit(&[piece("0000000")], &cols, t3)), ["0"; 7]);
+        assert_eq!(
+            values(&super::fit(&[piece("0000000")], &cols, t3)),
+            ["0"; 7]
+        );
         // Stray spaces split the run into pieces, which are cut further.
         let fit = super::fit(&[piece("200"), piece("000121")], &cols, t3);
         assert_eq!(values(&fit), ["20", "0", "0", "0", "0", "1", "21"]);
@@ -318,10 +406,17 @@ mod tests {
     #[test]
     fn table_two_rows_without_totals_are_unreadable_when_run_together() {
         let catalog = builtin_catalog().unwrap();
-        let t2 = catalog.tables.iter().find(|t| t.schema_id == "active-disclosure-2021").unwrap();
+        let t2 = catalog
+            .tables
+            .iter()
+            .find(|t| t.schema_id == "active-disclosure-2021")
+            .unwrap();
         let fit = super::fit(&[piece("693665")], &[0, 1, 2], t2);
         assert!(matches!(fit, Fit::Unreadable(_)), "{fit:?}");
         // Only one way to cut three zeros.
-        assert_eq!(values(&super::fit(&[piece("000")], &[0, 1, 2], t2)), ["0", "0", "0"]);
+        assert_eq!(
+            values(&super::fit(&[piece("000")], &[0, 1, 2], t2)),
+            ["0", "0", "0"]
+        );
     }
 }

@@ -1,0 +1,364 @@
+//! Rule kinds: each compiles its YAML once into a small matcher and checks
+//! a report. None is hard-coded to one template; the packs say what to check.
+
+pub mod message;
+mod scope;
+mod sections;
+mod table_arithmetic;
+mod template;
+mod text_patterns;
+// kind modules: new lines above this line
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_saphyr::Spanned;
+
+use crate::diagnostic::{Category, Diagnostic, Fix, Related, Severity};
+use crate::model::{Report, Span};
+use crate::pack::PackError;
+use crate::pack::file::RuleDef;
+use crate::read::Document;
+use crate::schema::Catalog;
+use crate::source::SourceFile;
+
+/// Settings a run supplies that rules may need (deadlines by office kind).
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    /// Publication deadline (month, day) of the year after the report year.
+    pub department_deadline: (u32, u32),
+    pub government_deadline: (u32, u32),
+}
+
+impl Default for RunSettings {
+    fn default() -> Self {
+        RunSettings {
+            department_deadline: (1, 31),
+            government_deadline: (3, 31),
+        }
+    }
+}
+
+/// What a check sees.
+pub struct Context<'a> {
+    pub source: &'a SourceFile,
+    pub document: &'a Document,
+    pub report: &'a Report,
+    pub catalog: &'a Catalog,
+    pub settings: &'a RunSettings,
+}
+
+impl Context<'_> {
+    pub fn text(&self) -> &str {
+        &self.source.text
+    }
+}
+
+/// A rule's identity and wording, shared by all kinds.
+#[derive(Debug, Clone)]
+pub struct RuleMeta {
+    pub id: String,
+    pub pack: String,
+    pub kind: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub message: String,
+    pub message_en: Option<String>,
+    pub help: String,
+    pub docs: Option<String>,
+    pub valid: Vec<String>,
+    pub invalid: Vec<String>,
+    /// Whether the kind can offer a fix.
+    pub fixable: bool,
+}
+
+impl RuleMeta {
+    /// A finding of this rule at `span`, its message filled from `values`.
+    pub fn diag(&self, span: Span, values: &[(&str, String)]) -> Diagnostic {
+        Diagnostic {
+            rule: self.id.clone(),
+            category: self.category,
+            severity: self.severity,
+            message: message::render(&self.message, values),
+            help: message::render(&self.help, values),
+            span,
+            related: Vec::new(),
+            fix: None,
+            values: values
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        }
+    }
+
+    pub fn diag_with(
+        &self,
+        span: Span,
+        values: &[(&str, String)],
+        related: Vec<Related>,
+        fix: Option<Fix>,
+    ) -> Diagnostic {
+        let mut d = self.diag(span, values);
+        d.related = related;
+        d.fix = fix;
+        d
+    }
+}
+
+pub trait Check: Send + Sync + std::fmt::Debug {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>);
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub meta: RuleMeta,
+    pub check: Arc<dyn Check>,
+}
+
+/// Compiling one rule: the YAML, where it came from, and the catalog.
+pub struct Compile<'a> {
+    pub def: &'a RuleDef,
+    pub path: &'a str,
+    pub contents: &'a Arc<str>,
+    pub catalog: &'a Catalog,
+}
+
+impl Compile<'_> {
+    pub fn err<T>(&self, at: &Spanned<T>, message: impl Into<String>) -> PackError {
+        PackError::at(self.path, self.contents, &at.referenced, message)
+    }
+
+    /// A required kind-specific field, or an error at the rule's `kind`.
+    pub fn need<'b, T>(
+        &self,
+        field: &'b Option<Spanned<T>>,
+        name: &str,
+    ) -> Result<&'b Spanned<T>, PackError> {
+        field.as_ref().ok_or_else(|| {
+            self.err(
+                &self.def.kind,
+                format!("{} 规则必须给出 `{name}` 字段", self.def.kind.value),
+            )
+        })
+    }
+}
+
+/// The kinds, the optional fields each accepts, and the placeholders each supplies.
+struct KindSpec {
+    name: &'static str,
+    fields: &'static [&'static str],
+    placeholders: &'static [&'static str],
+    fixable: bool,
+    compile: fn(&Compile) -> Result<Arc<dyn Check>, PackError>,
+}
+
+const KINDS: &[KindSpec] = &[
+    KindSpec {
+        name: "sections",
+        fields: &["check", "template"],
+        placeholders: sections::PLACEHOLDERS,
+        fixable: true,
+        compile: sections::compile,
+    },
+    KindSpec {
+        name: "table-arithmetic",
+        fields: &[
+            "table",
+            "identity",
+            "for_each",
+            "columns",
+            "rows",
+            "tolerance",
+        ],
+        placeholders: table_arithmetic::PLACEHOLDERS,
+        fixable: false,
+        compile: table_arithmetic::compile,
+    },
+    KindSpec {
+        name: "template",
+        fields: &["check"],
+        placeholders: template::PLACEHOLDERS,
+        fixable: false,
+        compile: template::compile,
+    },
+    KindSpec {
+        name: "pattern",
+        fields: &["pattern", "literals", "mode", "scope", "fold_width"],
+        placeholders: text_patterns::PATTERN_PLACEHOLDERS,
+        fixable: false,
+        compile: text_patterns::compile_pattern,
+    },
+    KindSpec {
+        name: "substitution",
+        fields: &["replacements", "scope", "fold_width"],
+        placeholders: text_patterns::SUBSTITUTION_PLACEHOLDERS,
+        fixable: true,
+        compile: text_patterns::compile_substitution,
+    },
+    // kinds: new entries above this line
+];
+
+/// Every kind name, for error messages and docs.
+pub fn kind_names() -> Vec<&'static str> {
+    KINDS.iter().map(|k| k.name).collect()
+}
+
+fn parse_enum<T: Copy>(
+    cx: &Compile,
+    at: &Spanned<String>,
+    what: &str,
+    options: &[(&str, T)],
+) -> Result<T, PackError> {
+    options
+        .iter()
+        .find(|(n, _)| *n == at.value)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+            cx.err(
+                at,
+                format!(
+                    "未知的 {what} `{}`，应为以下之一：{}",
+                    at.value,
+                    names.join("、")
+                ),
+            )
+        })
+}
+
+pub fn parse_severity(cx: &Compile, at: &Spanned<String>) -> Result<Severity, PackError> {
+    parse_enum(
+        cx,
+        at,
+        "severity",
+        &[
+            ("error", Severity::Error),
+            ("warning", Severity::Warning),
+            ("info", Severity::Info),
+        ],
+    )
+}
+
+/// Compiles one rule of `pack`.
+pub fn compile(cx: &Compile, pack: &str) -> Result<Rule, PackError> {
+    let def = cx.def;
+    let Some(spec) = KINDS.iter().find(|k| k.name == def.kind.value) else {
+        return Err(cx.err(
+            &def.kind,
+            format!(
+                "未知的规则类型 `{}`，应为以下之一：{}",
+                def.kind.value,
+                kind_names().join("、")
+            ),
+        ));
+    };
+    if def.id.value.trim().is_empty() || def.id.value.chars().any(char::is_whitespace) {
+        return Err(cx.err(&def.id, "规则 id 不能为空，也不能含空白字符"));
+    }
+    let category = parse_enum(
+        cx,
+        &def.category,
+        "category",
+        &[
+            ("section", Category::Section),
+            ("table", Category::Table),
+            ("consistency", Category::Consistency),
+            ("doc-number", Category::DocNumber),
+            ("date", Category::Date),
+            ("contact", Category::Contact),
+            ("template", Category::Template),
+            ("style", Category::Style),
+            ("parse", Category::Parse),
+        ],
+    )?;
+    let severity = parse_severity(cx, &def.severity)?;
+    reject_foreign_fields(cx, spec)?;
+    for p in message::placeholders(&def.message.value) {
+        if !spec.placeholders.contains(&p) {
+            return Err(cx.err(
+                &def.message,
+                format!(
+                    "消息中的占位符 {{{p}}} 不是 {} 规则提供的值；可用：{}",
+                    spec.name,
+                    braces(spec.placeholders)
+                ),
+            ));
+        }
+    }
+    let check = (spec.compile)(cx)?;
+    Ok(Rule {
+        meta: RuleMeta {
+            id: def.id.value.clone(),
+            pack: pack.to_owned(),
+            kind: spec.name.to_owned(),
+            category,
+            severity,
+            message: def.message.value.clone(),
+            message_en: def.message_en.clone(),
+            help: def.help.clone(),
+            docs: def.docs.clone(),
+            valid: def.examples.valid.clone(),
+            invalid: def.examples.invalid.clone(),
+            fixable: spec.fixable,
+        },
+        check,
+    })
+}
+
+fn braces(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("{{{n}}}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A field that belongs to another kind is a mistake the author should hear of.
+fn reject_foreign_fields(cx: &Compile, spec: &KindSpec) -> Result<(), PackError> {
+    let d = cx.def;
+    let present: Vec<(&str, Option<&serde_saphyr::Location>)> = vec![
+        ("check", d.check.as_ref().map(|s| &s.referenced)),
+        ("table", d.table.as_ref().map(|s| &s.referenced)),
+        ("identity", d.identity.as_ref().map(|s| &s.referenced)),
+        ("for_each", d.for_each.as_ref().map(|s| &s.referenced)),
+        ("columns", d.columns.as_ref().map(|s| &s.referenced)),
+        ("rows", d.rows.as_ref().map(|s| &s.referenced)),
+        ("tolerance", d.tolerance.as_ref().map(|s| &s.referenced)),
+        ("template", d.template.as_ref().map(|s| &s.referenced)),
+        ("pattern", d.pattern.as_ref().map(|s| &s.referenced)),
+        ("literals", d.literals.as_ref().map(|s| &s.referenced)),
+        ("mode", d.mode.as_ref().map(|s| &s.referenced)),
+        ("scope", d.scope.as_ref().map(|s| &s.referenced)),
+        (
+            "replacements",
+            d.replacements.as_ref().map(|s| &s.referenced),
+        ),
+        ("registry", d.registry.as_ref().map(|s| &s.referenced)),
+        ("item", d.item.as_ref().map(|s| &s.referenced)),
+        ("cell", d.cell.as_ref().map(|s| &s.referenced)),
+    ];
+    for (name, loc) in present {
+        if let Some(loc) = loc
+            && !spec.fields.contains(&name)
+        {
+            return Err(PackError::at(
+                cx.path,
+                cx.contents,
+                loc,
+                format!(
+                    "`{name}` 字段不适用于 {} 规则；可用字段：{}",
+                    spec.name,
+                    spec.fields.join("、")
+                ),
+            ));
+        }
+    }
+    if d.fold_width && !spec.fields.contains(&"fold_width") {
+        return Err(cx.err(
+            &d.kind,
+            format!("`fold_width` 字段不适用于 {} 规则", spec.name),
+        ));
+    }
+    Ok(())
+}

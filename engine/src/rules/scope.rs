@@ -1,0 +1,75 @@
+//! Text regions a rule looks at: the whole report, or one level-1 section,
+//! optionally with full-width characters folded to half-width.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::model::Report;
+
+/// The byte range of the level-1 section a scope names (`六` or its title).
+pub fn section_range(report: &Report, section: &str) -> Option<std::ops::Range<usize>> {
+    let want = crate::structure::stream::key_of(section);
+    report
+        .sections
+        .iter()
+        .filter(|s| s.level == 1)
+        .find_map(|s| {
+            let number = crate::structure::stream::key_of(&s.number);
+            let number = number.trim_end_matches('、');
+            let title = crate::structure::stream::key_of(&s.title);
+            (number == want || title == want).then_some(s.span.start..s.body.end)
+        })
+}
+
+/// Text folded for matching (NFKC), with each folded byte's original offset.
+pub struct Folded {
+    pub text: String,
+    map: Vec<usize>,
+    end: usize,
+}
+
+impl Folded {
+    pub fn new(text: &str, base: usize) -> Folded {
+        let mut out = String::with_capacity(text.len());
+        let mut map = Vec::with_capacity(text.len());
+        for (i, ch) in text.char_indices() {
+            let start = out.len();
+            if ch.is_ascii() {
+                out.push(ch);
+            } else {
+                out.extend(std::iter::once(ch).nfkc());
+            }
+            map.extend(std::iter::repeat_n(base + i, out.len() - start));
+        }
+        Folded {
+            text: out,
+            map,
+            end: base + text.len(),
+        }
+    }
+
+    /// The original byte range of a folded range.
+    pub fn original(&self, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let start = self.map.get(r.start).copied().unwrap_or(self.end);
+        let end = if r.end >= self.map.len() {
+            self.end
+        } else {
+            // The end is the start of the first original char not in the match.
+            self.map[r.end]
+        };
+        start..end.max(start)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folded_offsets_map_back() {
+        let text = "电话：０９５４－２０８８８２９";
+        let f = Folded::new(text, 10);
+        let i = f.text.find("0954").unwrap();
+        let r = f.original(i..i + 4);
+        assert_eq!(&text[r.start - 10..r.end - 10], "０９５４");
+    }
+}

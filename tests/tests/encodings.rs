@@ -1,0 +1,91 @@
+//! A report saved in another encoding, or with other line endings, is the
+//! same report: the same model with the same line numbers.
+
+use gklint_engine::model::json::to_json;
+use gklint_engine::read::Format;
+use gklint_engine::{pack, parse};
+use gklint_tests::corpus;
+use proptest::prelude::*;
+
+const REPORTS: [&str; 8] = [
+    "seeds/000_548bc2f7026a6c36.txt",
+    "seeds/001_2502c89aab11ed1e.txt",
+    "seeds/002_3c9393350f2ebcec.txt",
+    "seeds/003_89a4c02431010c13.txt",
+    "seeds/004_c70ffb9ddb659733.txt",
+    "real/013_pingtan-2021.txt",
+    "real/015_pingtan-county-2011.txt",
+    "real/021_pingtan-2020.txt",
+];
+
+#[derive(Debug, Clone, Copy)]
+enum Enc {
+    Utf8,
+    Utf8Bom,
+    Gb18030,
+    Utf16Le,
+    Utf16Be,
+}
+
+fn encode(text: &str, enc: Enc) -> Vec<u8> {
+    match enc {
+        Enc::Utf8 => text.as_bytes().to_vec(),
+        Enc::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+        Enc::Gb18030 => encoding_rs::GB18030.encode(text).0.into_owned(),
+        Enc::Utf16Le => [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect(),
+        Enc::Utf16Be => [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect(),
+    }
+}
+
+fn model(name: &str, bytes: Vec<u8>) -> serde_json::Value {
+    let catalog = pack::builtin_catalog().expect("built-in packs");
+    let parsed = parse(name, bytes, Format::Text, &catalog).expect("decodes");
+    let mut json =
+        serde_json::to_value(to_json(&parsed.report, &parsed.source)).expect("serializes");
+    // Only what describes the file itself may differ.
+    for key in ["encoding", "line_ending"] {
+        json.as_object_mut().expect("object").remove(key);
+    }
+    json
+}
+
+fn enc_strategy() -> impl Strategy<Value = Enc> {
+    prop_oneof![
+        Just(Enc::Utf8),
+        Just(Enc::Utf8Bom),
+        Just(Enc::Gb18030),
+        Just(Enc::Utf16Le),
+        Just(Enc::Utf16Be)
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn same_model_in_every_encoding_and_line_ending(
+        which in 0..REPORTS.len(),
+        enc in enc_strategy(),
+        eol in prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
+    ) {
+        let name = REPORTS[which];
+        let original = std::fs::read_to_string(corpus(name)).expect("UTF-8 fixture");
+        let reference = model(name, original.clone().into_bytes());
+        let text = original.replace("\r\n", "\n").replace('\n', eol);
+        let variant = model(name, encode(&text, enc));
+        prop_assert_eq!(variant, reference);
+    }
+
+    #[test]
+    fn decoding_round_trips_any_text(text in "[一-龥a-z0-9，。、（）\\n\\r\\t ]{0,200}", enc in enc_strategy()) {
+        let bytes = encode(&text, enc);
+        let src = gklint_engine::source::SourceFile::decode("t", bytes).expect("decodes");
+        prop_assert_eq!(src.text, text);
+    }
+}
