@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
     version,
     about = "政府信息公开工作年度报告检查工具（gklint）",
     long_about = "检查政府信息公开工作年度报告：表格勾稽关系、章节结构、模板版本、发文字号、日期与联系方式。",
-    after_help = "示例：\n  gklint check 报告.txt\n  gklint check 年报目录/ --format json\n  gklint parse 报告.txt --format json"
+    after_help = "示例：\n  gklint check 报告.txt\n  gklint check 年报目录/ --format json\n  gklint parse 报告.txt --format json\n  gklint explain applications-balance"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -19,6 +19,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// 检查报告（文件或目录），列出发现的问题。
+    #[command(
+        after_help = "示例：\n  gklint check 报告.txt\n  gklint check 年报目录/ --format json\n  gklint check 报告.txt --pack 本省规则包/\n\n退出码：0 无错误；1 发现错误；2 用法、规则包或读写错误。"
+    )]
+    Check(CheckArgs),
     /// 读取一份报告，输出识别出的报告模型（标题、年度、章节、表格数值）。
     #[command(after_help = "示例：\n  gklint parse 报告.txt\n  gklint parse 报告.md --format json")]
     Parse {
@@ -27,6 +32,56 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ParseFormat::Text)]
         format: ParseFormat,
     },
+    /// 运行规则包中每条规则的示例：valid 示例不得触发，invalid 示例必须触发。
+    #[command(
+        name = "test-pack",
+        after_help = "示例：\n  gklint test-pack rules/examples/province-pack\n  gklint test-pack --builtin"
+    )]
+    TestPack {
+        /// 规则包目录或 YAML 文件。
+        paths: Vec<PathBuf>,
+        /// 同时检验内置规则包。
+        #[arg(long)]
+        builtin: bool,
+    },
+    /// 显示一条规则的说明、消息与示例。
+    #[command(after_help = "示例：\n  gklint explain applications-balance")]
+    Explain {
+        rule: String,
+        #[command(flatten)]
+        packs: PackArgs,
+    },
+    /// 列出所有规则及其所属规则包、类别与严重程度。
+    Rules {
+        #[command(flatten)]
+        packs: PackArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// 追加规则包（目录或 YAML 文件），可重复。
+    #[arg(long = "pack", value_name = "PATH")]
+    pub packs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// 要检查的文件或目录。
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub packs: PackArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// 供人阅读：逐条显示问题及其所在原文。
+    Human,
+    /// 一个 JSON 数组，每条问题一个对象。
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -39,6 +39,8 @@ pub const BUILTIN: &[BuiltinFile] = builtin![
     "pre-2019" / "pack.yaml",
     "pre-2019" / "table-statistics-2016.yaml",
     "pre-2019" / "table-statistics-fujian.yaml",
+    "national" / "structure.yaml",
+    "pre-2019" / "rules.yaml",
     // built-in files: new entries above this line
 ];
 

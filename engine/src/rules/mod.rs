@@ -5,6 +5,7 @@ pub mod message;
 mod scope;
 mod sections;
 mod table_arithmetic;
+mod table_structure;
 mod template;
 mod text_patterns;
 // kind modules: new lines above this line
@@ -195,6 +196,13 @@ const KINDS: &[KindSpec] = &[
         placeholders: text_patterns::SUBSTITUTION_PLACEHOLDERS,
         fixable: true,
         compile: text_patterns::compile_substitution,
+    },
+    KindSpec {
+        name: "table-structure",
+        fields: &["check", "table"],
+        placeholders: table_structure::PLACEHOLDERS,
+        fixable: false,
+        compile: table_structure::compile,
     },
     // kinds: new entries above this line
 ];

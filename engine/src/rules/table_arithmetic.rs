@@ -302,20 +302,24 @@ fn row_refs(layout: &TableSchema, name: &str, children: bool) -> Result<Vec<usiz
         }
         return Ok(vec![idx]);
     }
-    let below: Vec<usize> = (0..layout.rows.len())
-        .filter(|&r| is_descendant(layout, r, idx) && !layout.rows[r].group)
-        .collect();
-    Ok(if below.is_empty() { vec![idx] } else { below })
-}
-
-fn is_descendant(layout: &TableSchema, mut r: usize, ancestor: usize) -> bool {
-    while let Some(p) = layout.rows[r].parent {
-        if p == ancestor {
-            return true;
+    // Direct children, looking through group rows (（三）不予公开 1…8), not
+    // grandchildren under a data row (其中 items are that row's own parts).
+    let mut below = Vec::new();
+    let mut stack = vec![idx];
+    while let Some(p) = stack.pop() {
+        for r in (0..layout.rows.len())
+            .rev()
+            .filter(|&r| layout.rows[r].parent == Some(p))
+        {
+            if layout.rows[r].group {
+                stack.push(r);
+            } else {
+                below.push(r);
+            }
         }
-        r = p;
     }
-    false
+    below.sort_unstable();
+    Ok(if below.is_empty() { vec![idx] } else { below })
 }
 
 fn row_by_path(layout: &TableSchema, path: &str) -> Option<usize> {
@@ -413,6 +417,7 @@ impl Check for Arithmetic {
             return;
         };
         let mut not_assessable: Vec<String> = Vec::new();
+        let mut any_value = false;
         for &fixed in &resolved.each {
             // A row the table lacks (per-row mode) is not this identity's business.
             if self.for_each == ForEach::Row && table.row(&layout.rows[fixed].id).is_none() {
@@ -438,6 +443,7 @@ impl Check for Arithmetic {
                 &mut missing,
                 &mut used,
             );
+            any_value |= !used.is_empty();
             if !missing.is_empty() {
                 not_assessable.extend(missing);
                 continue;
@@ -469,7 +475,9 @@ impl Check for Arithmetic {
                 .collect();
             out.push(rule.diag_with(span, &values, related, None));
         }
-        if !not_assessable.is_empty() {
+        // An identity none of whose cells is filled in is a blank form, which
+        // the table-structure rules report; only a partly filled one is unassessable.
+        if !not_assessable.is_empty() && any_value {
             not_assessable.dedup();
             let shown: Vec<&str> = not_assessable.iter().take(6).map(String::as_str).collect();
             let more = if not_assessable.len() > 6 {

@@ -1,0 +1,86 @@
+//! `gklint rules` and `gklint explain RULE`.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+use crate::args::PackArgs;
+use crate::packs;
+
+pub fn list(args: &PackArgs) -> Result<ExitCode> {
+    let set = packs::load(&args.packs, true)?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<40} {:<16} {:<12} {:<8} 可修复",
+        "规则", "规则包", "类别", "严重程度"
+    );
+    for p in &set.packs {
+        for r in &p.rules {
+            let m = &r.meta;
+            let _ = writeln!(
+                out,
+                "{:<40} {:<16} {:<12} {:<8} {}",
+                m.id,
+                m.pack,
+                m.category.as_str(),
+                m.severity.as_str(),
+                if m.fixable { "是" } else { "" }
+            );
+        }
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn explain(rule: &str, args: &PackArgs) -> Result<ExitCode> {
+    let set = packs::load(&args.packs, true)?;
+    let Some(r) = set.rule(rule) else {
+        let near: Vec<&str> = set
+            .rules()
+            .map(|r| r.meta.id.as_str())
+            .filter(|id| id.contains(rule) || rule.contains(*id))
+            .collect();
+        if near.is_empty() {
+            bail!("没有规则 `{rule}`；用 gklint rules 查看全部规则");
+        }
+        bail!("没有规则 `{rule}`；是否要找：{}", near.join("、"));
+    };
+    let m = &r.meta;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}（规则包 {}；类型 {}；类别 {}；默认严重程度 {}）\n",
+        m.id,
+        m.pack,
+        m.kind,
+        m.category.as_str(),
+        m.severity.chinese()
+    );
+    if let Some(d) = &m.docs {
+        let _ = writeln!(out, "{d}\n");
+    }
+    let _ = writeln!(out, "消息：{}", m.message);
+    let _ = writeln!(out, "修改建议：{}", m.help);
+    if m.fixable {
+        let _ = writeln!(out, "可用 --fix 自动修复。");
+    }
+    for (title, list) in [
+        ("正确示例（不应报告）", &m.valid),
+        ("错误示例（应当报告）", &m.invalid),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{title}：");
+        for ex in list {
+            for line in ex.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+            out.push('\n');
+        }
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}

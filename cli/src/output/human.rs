@@ -1,0 +1,69 @@
+//! `--format human`: each finding with the report text around it (miette),
+//! then a summary. The header gives our own line and character column:
+//! miette's would count bytes, which misleads on Chinese text.
+
+use std::fmt::Write as _;
+
+use gklint_engine::diagnostic::Severity;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+
+use super::FileResult;
+
+pub fn render(results: &[FileResult], color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(110)
+        .with_context_lines(1);
+    let mut out = String::new();
+    let mut counts = [0usize; 3];
+    for r in results {
+        for d in &r.diagnostics {
+            counts[d.severity as usize] += 1;
+            let pos = r.source.position(d.span.start);
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: {}[{}] {}",
+                r.path,
+                pos.line,
+                pos.column,
+                d.severity.chinese(),
+                d.rule,
+                d.message
+            );
+            let span = d.span.start..d.span.end.max(d.span.start);
+            let mut labels = vec![LabeledSpan::at(span, d.category.as_str())];
+            for rel in d.related.iter().take(4) {
+                labels.push(LabeledSpan::at(rel.span.clone(), rel.message.clone()));
+            }
+            let severity = match d.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+                Severity::Info => miette::Severity::Advice,
+            };
+            let mut diag = MietteDiagnostic::new(d.message.clone())
+                .with_severity(severity)
+                .with_labels(labels);
+            diag = diag.with_help(match &d.fix {
+                Some(f) => format!("{}（可自动修复：{}）", d.help, f.description),
+                None => d.help.clone(),
+            });
+            let report = miette::Report::new(diag)
+                .with_source_code(NamedSource::new(&r.path, r.source.text.clone()));
+            let _ = handler.render_report(&mut out, report.as_ref());
+            out.push('\n');
+        }
+    }
+    let files = results.len();
+    let _ = writeln!(
+        out,
+        "检查了 {files} 个文件：{} 个错误，{} 个警告，{} 个提示。",
+        counts[Severity::Error as usize],
+        counts[Severity::Warning as usize],
+        counts[Severity::Info as usize]
+    );
+    out
+}

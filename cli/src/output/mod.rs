@@ -1,0 +1,14 @@
+//! Renderers: one per output format. They see findings, never file formats.
+
+pub mod human;
+pub mod json;
+
+use gklint_engine::diagnostic::Diagnostic;
+use gklint_engine::source::SourceFile;
+
+/// The findings of one linted file.
+pub struct FileResult {
+    pub path: String,
+    pub source: SourceFile,
+    pub diagnostics: Vec<Diagnostic>,
+}

@@ -1,0 +1,93 @@
+//! Loading packs for a run: the built-in ones plus `--pack` paths (a
+//! directory of YAML files, or one file), and showing load errors in context.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use gklint_engine::pack::{self, LoadError, PackError, PackInput, PackSet, PackSource};
+
+/// The YAML files of a pack directory (sorted), or the one file.
+pub fn read_pack(path: &Path) -> Result<PackInput> {
+    let origin = path.display().to_string();
+    let mut files = Vec::new();
+    if path.is_dir() {
+        let mut entries: Vec<_> = std::fs::read_dir(path)
+            .with_context(|| format!("无法读取规则包目录 {origin}"))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            .collect();
+        entries.sort();
+        if entries.is_empty() {
+            bail!("规则包目录 {origin} 中没有 .yaml 文件");
+        }
+        for p in entries {
+            files.push(read_source(&p)?);
+        }
+    } else {
+        files.push(read_source(path)?);
+    }
+    Ok(PackInput {
+        origin,
+        files,
+        builtin: false,
+    })
+}
+
+fn read_source(p: &Path) -> Result<PackSource> {
+    let contents = std::fs::read_to_string(p)
+        .with_context(|| format!("无法读取规则包文件 {}", p.display()))?;
+    Ok(PackSource {
+        path: p.display().to_string(),
+        contents,
+    })
+}
+
+/// A pack load failure, shown with the YAML around the error.
+#[derive(Debug)]
+pub struct PackLoadFailure(pub LoadError);
+
+impl std::fmt::Display for PackLoadFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            LoadError::Pack(e) => f.write_str(&render_pack_error(e)),
+            LoadError::Schema(e) => write!(f, "规则包中的表格布局有误：{e}"),
+        }
+    }
+}
+
+impl std::error::Error for PackLoadFailure {}
+
+pub fn render_pack_error(e: &PackError) -> String {
+    use miette::{
+        GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
+    };
+    let mut out = format!(
+        "规则包加载失败：{}:{}:{}：{}\n",
+        e.path, e.line, e.column, e.message
+    );
+    if let Some(offset) = e.offset {
+        let diag = MietteDiagnostic::new(e.message.clone()).with_labels(vec![LabeledSpan::at(
+            offset..offset + e.len.min(e.contents.len().saturating_sub(offset)),
+            "此处",
+        )]);
+        let report = miette::Report::new(diag)
+            .with_source_code(NamedSource::new(&e.path, e.contents.to_string()));
+        let handler =
+            GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+        let _ = handler.render_report(&mut out, report.as_ref());
+    }
+    out
+}
+
+/// Built-in packs plus the given paths, loaded and validated.
+pub fn load(extra: &[std::path::PathBuf], builtin: bool) -> Result<PackSet> {
+    let mut inputs = if builtin {
+        pack::builtin_inputs()
+    } else {
+        Vec::new()
+    };
+    for p in extra {
+        inputs.push(read_pack(p)?);
+    }
+    pack::load(&inputs).map_err(|e| PackLoadFailure(e).into())
+}
