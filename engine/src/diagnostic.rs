@@ -97,4 +97,8 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
     /// The values the message was made from (左, 右, 列 …), for hovers and reports.
     pub values: BTreeMap<String, String>,
+    /// The rule could not be assessed (cells missing, blank or unreadable):
+    /// a warning about the data, not a verdict of the rule.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_assessable: bool,
 }

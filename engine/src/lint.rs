@@ -67,7 +67,7 @@ pub fn lint(packs: &PackSet, parsed: &Parsed, options: &Options) -> Vec<Diagnost
             for mut d in found {
                 // A not-assessable warning stays a warning whatever the rule's severity.
                 if let Some(s) = sev
-                    && d.severity == rule.meta.severity
+                    && !d.not_assessable
                 {
                     d.severity = s;
                 }

@@ -48,7 +48,7 @@ pub fn run(paths: &[PathBuf], builtin: bool) -> Result<ExitCode> {
                 let parsed = gklint_engine::parse_source(src, Format::Text, &set.catalog);
                 let found: Vec<_> = lint(&set, &parsed, &options)
                     .into_iter()
-                    .filter(|d| d.severity == m.severity)
+                    .filter(|d| d.rule == m.id && !d.not_assessable)
                     .collect();
                 if should_fire && found.is_empty() {
                     ok = false;

@@ -8,6 +8,8 @@ mod table_arithmetic;
 mod table_structure;
 mod template;
 mod text_patterns;
+mod dates;
+mod contact;
 // kind modules: new lines above this line
 
 use std::collections::BTreeMap;
@@ -89,6 +91,7 @@ impl RuleMeta {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), v.clone()))
                 .collect::<BTreeMap<_, _>>(),
+            not_assessable: false,
         }
     }
 
@@ -203,6 +206,20 @@ const KINDS: &[KindSpec] = &[
         placeholders: table_structure::PLACEHOLDERS,
         fixable: false,
         compile: table_structure::compile,
+    },
+    KindSpec {
+        name: "dates",
+        fields: &["check", "scope"],
+        placeholders: dates::PLACEHOLDERS,
+        fixable: false,
+        compile: dates::compile,
+    },
+    KindSpec {
+        name: "contact",
+        fields: &["check", "item"],
+        placeholders: contact::PLACEHOLDERS,
+        fixable: false,
+        compile: contact::compile,
     },
     // kinds: new entries above this line
 ];

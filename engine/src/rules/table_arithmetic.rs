@@ -490,6 +490,7 @@ impl Check for Arithmetic {
                 &[("表", caption(&self.table))],
             );
             d.severity = Severity::Warning;
+            d.not_assessable = true;
             d.message = format!(
                 "无法核对{}的恒等式“{}”：{}{}缺少可读的数值",
                 caption(&self.table),
