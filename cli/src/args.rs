@@ -51,6 +51,12 @@ pub enum Command {
         #[command(flatten)]
         packs: PackArgs,
     },
+    /// 在当前目录写一个带注释的配置文件 gklint.yaml。
+    Init {
+        /// 已存在时覆盖。
+        #[arg(long)]
+        force: bool,
+    },
     /// 列出所有规则及其所属规则包、类别与严重程度。
     Rules {
         #[command(flatten)]
@@ -67,13 +73,43 @@ pub struct PackArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// 要检查的文件或目录。
+    /// 要检查的文件或目录；`-` 表示从标准输入读取。
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+    /// 输出写入文件而不是标准输出。
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// 额外输出每条规则的问题数。
+    #[arg(long)]
+    pub statistics: bool,
+    /// 出现此严重程度（或更高）的问题时退出码为 1。
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// 使用此配置文件，而不是逐目录查找 gklint.yaml。
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub packs: PackArgs,
+    /// 自动修复可安全修复的问题（只改 .txt/.md，保持原编码与换行符）。
+    #[arg(long)]
+    pub fix: bool,
+    /// 以统一差异格式显示修复内容，不写文件。
+    #[arg(long)]
+    pub diff: bool,
+    /// 把当前的问题记录为基线文件。
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// 只报告基线文件中没有的新问题。
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// 从标准输入读取时使用的文件名（决定格式与配置查找）。
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// 工具自身消息的语言。
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -82,6 +118,28 @@ pub enum OutputFormat {
     Human,
     /// 一个 JSON 数组，每条问题一个对象。
     Json,
+    /// 每行一个 JSON 对象。
+    Jsonl,
+    /// SARIF 2.1.0（代码扫描）。
+    Sarif,
+    /// GitHub Actions 工作流注释。
+    Github,
+    /// JUnit XML。
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    Zh,
+    En,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -28,7 +28,8 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             out.push(p.clone());
             continue;
         }
-        for entry in ignore::WalkBuilder::new(p).build() {
+        // .gitignore counts even outside a git checkout (a reviewer's folder of reports).
+        for entry in ignore::WalkBuilder::new(p).require_git(false).build() {
             let entry = entry.with_context(|| format!("遍历目录 {} 时出错", p.display()))?;
             let path = entry.path();
             if entry.file_type().is_some_and(|t| t.is_file())

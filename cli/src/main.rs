@@ -1,7 +1,11 @@
 //! The `gklint` command line.
 
 mod args;
+mod baseline;
 mod commands;
+mod config;
+mod fingerprint;
+mod fixing;
 mod input;
 mod output;
 mod packs;

@@ -4,7 +4,10 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 
 fn corpus(rel: &str) -> String {
-    format!("{}/../tests/fixtures/corpus/{rel}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/../tests/fixtures/corpus/{rel}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 fn gklint() -> Command {
@@ -13,10 +16,21 @@ fn gklint() -> Command {
 
 #[test]
 fn check_json_lists_findings_with_positions_and_exits_1_on_errors() {
-    let out = gklint().args(["check", "--format", "json", &corpus("seeds/004_c70ffb9ddb659733.txt")]).assert().code(1);
+    let out = gklint()
+        .args([
+            "check",
+            "--format",
+            "json",
+            &corpus("seeds/004_c70ffb9ddb659733.txt"),
+        ])
+        .assert()
+        .code(1);
     let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
     let findings = json.as_array().expect("an array");
-    let numbering = findings.iter().find(|f| f["rule"] == "section-numbering").expect("the 2、 heading is found");
+    let numbering = findings
+        .iter()
+        .find(|f| f["rule"] == "section-numbering")
+        .expect("the 2、 heading is found");
     assert_eq!(numbering["line"], 27);
     assert_eq!(numbering["column"], 1);
     assert_eq!(numbering["category"], "section");
@@ -41,13 +55,19 @@ fn human_output_shows_the_line_and_the_fix() {
     gklint()
         .args(["check", &corpus("seeds/001_2502c89aab11ed1e.txt")])
         .assert()
-        .stdout(predicate::str::contains("001_2502c89aab11ed1e.txt:48:7: 警告[term-substitution] 用语“钩稽”应为“勾稽”"))
+        .stdout(predicate::str::contains(
+            "001_2502c89aab11ed1e.txt:48:7: 警告[term-substitution] 用语“钩稽”应为“勾稽”",
+        ))
         .stdout(predicate::str::contains("可自动修复"));
 }
 
 #[test]
 fn a_missing_file_is_exit_2_with_its_path() {
-    gklint().args(["check", "没有这个文件.txt"]).assert().code(2).stderr(predicate::str::contains("没有这个文件.txt"));
+    gklint()
+        .args(["check", "没有这个文件.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("没有这个文件.txt"));
 }
 
 #[test]
@@ -57,7 +77,12 @@ fn a_broken_pack_is_exit_2_pointing_at_the_yaml() {
     let pack = dir.join("pack.yaml");
     std::fs::write(&pack, "pack: bad\nrules:\n  - id: r\n    kind: pattern\n    category: style\n    severity: warning\n    message: m\n    help: h\n    pattern: \"(未闭合\"\n").unwrap();
     gklint()
-        .args(["check", "--pack", pack.to_str().unwrap(), &corpus("seeds/001_2502c89aab11ed1e.txt")])
+        .args([
+            "check",
+            "--pack",
+            pack.to_str().unwrap(),
+            &corpus("seeds/001_2502c89aab11ed1e.txt"),
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("pack.yaml:9:"))
@@ -67,8 +92,15 @@ fn a_broken_pack_is_exit_2_pointing_at_the_yaml() {
 
 #[test]
 fn every_builtin_rule_and_the_example_pack_pass_their_examples() {
-    let example = format!("{}/../rules/examples/province-pack", env!("CARGO_MANIFEST_DIR"));
-    gklint().args(["test-pack", "--builtin", &example]).assert().code(0).stdout(predicate::str::contains(" 0 failed"));
+    let example = format!(
+        "{}/../rules/examples/province-pack",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    gklint()
+        .args(["test-pack", "--builtin", &example])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(" 0 failed"));
 }
 
 #[test]
@@ -85,13 +117,20 @@ fn test_pack_reports_an_example_that_does_not_fire() {
         .args(["test-pack", pack.to_str().unwrap()])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("weak-rule（weak）：invalid 示例 1 没有触发规则"));
+        .stdout(predicate::str::contains(
+            "weak-rule（weak）：invalid 示例 1 没有触发规则",
+        ));
     std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn rules_and_explain() {
-    gklint().args(["rules"]).assert().code(0).stdout(predicate::str::contains("applications-balance")).stdout(predicate::str::contains("national"));
+    gklint()
+        .args(["rules"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("applications-balance"))
+        .stdout(predicate::str::contains("national"));
     gklint()
         .args(["explain", "applications-balance"])
         .assert()
@@ -103,17 +142,47 @@ fn rules_and_explain() {
 
 #[test]
 fn parse_json_keeps_the_contract_fields() {
-    let out = gklint().args(["parse", "--format", "json", &corpus("seeds/002_3c9393350f2ebcec.txt")]).assert().code(0);
+    let out = gklint()
+        .args([
+            "parse",
+            "--format",
+            "json",
+            &corpus("seeds/002_3c9393350f2ebcec.txt"),
+        ])
+        .assert()
+        .code(0);
     let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
-    for key in ["title", "office", "office_kind", "year", "template", "published", "sections", "tables"] {
+    for key in [
+        "title",
+        "office",
+        "office_kind",
+        "year",
+        "template",
+        "published",
+        "sections",
+        "tables",
+    ] {
         assert!(json.get(key).is_some(), "{key} missing");
     }
     assert_eq!(json["published"], "2020-01-31");
-    let t3 = json["tables"].as_array().unwrap().iter().find(|t| t["id"] == "applications").unwrap();
+    let t3 = json["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "applications")
+        .unwrap();
     let row = &t3["rows"][0];
     for key in ["id", "label", "line", "values"] {
         assert!(row.get(key).is_some(), "row {key} missing");
     }
     assert_eq!(row["values"].as_array().unwrap().len(), 7);
-    assert!(json["sections"].as_array().unwrap().iter().all(|s| s.get("number").is_some() && s.get("level").is_some() && s.get("line").is_some()));
+    assert!(
+        json["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s.get("number").is_some()
+                && s.get("level").is_some()
+                && s.get("line").is_some())
+    );
 }

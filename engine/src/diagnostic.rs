@@ -90,6 +90,9 @@ pub struct Diagnostic {
     pub category: Category,
     pub severity: Severity,
     pub message: String,
+    /// The English message, when the rule's pack gives `message_en`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_en: Option<String>,
     pub help: String,
     /// Byte range in the decoded text.
     pub span: Span,
@@ -101,4 +104,8 @@ pub struct Diagnostic {
     /// a warning about the data, not a verdict of the rule.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub not_assessable: bool,
+    /// The fix changes wording a person should confirm (offered in the editor,
+    /// never applied by `--fix`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unsafe_fix: bool,
 }

@@ -3,6 +3,7 @@
 //! server own those), so the engine can also run in a browser.
 
 pub mod diagnostic;
+pub mod fix;
 pub mod lint;
 pub mod model;
 pub mod pack;
@@ -11,6 +12,7 @@ pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod structure;
+pub mod suppress;
 
 use read::{Document, Format};
 use schema::Catalog;

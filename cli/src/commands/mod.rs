@@ -18,5 +18,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::TestPack { paths, builtin } => test_pack::run(&paths, builtin),
         Command::Explain { rule, packs } => rules::explain(&rule, &packs),
         Command::Rules { packs } => rules::list(&packs),
+        Command::Init { force } => init(force),
     }
+}
+
+/// `gklint init`: a commented starter configuration in the current folder.
+fn init(force: bool) -> Result<ExitCode> {
+    let path = std::path::Path::new(crate::config::NAMES[0]);
+    if path.exists() && !force {
+        anyhow::bail!("{} 已存在；要覆盖请加 --force", path.display());
+    }
+    std::fs::write(path, crate::config::STARTER)?;
+    println!("已写入 {}", path.display());
+    Ok(ExitCode::SUCCESS)
 }

@@ -8,8 +8,9 @@ use gklint_engine::diagnostic::Severity;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 
 use super::FileResult;
+use crate::args::Lang;
 
-pub fn render(results: &[FileResult], color: bool) -> String {
+pub fn render(results: &[FileResult], color: bool, lang: Lang) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -58,12 +59,20 @@ pub fn render(results: &[FileResult], color: bool) -> String {
         }
     }
     let files = results.len();
-    let _ = writeln!(
-        out,
-        "检查了 {files} 个文件：{} 个错误，{} 个警告，{} 个提示。",
+    let (e, w, i) = (
         counts[Severity::Error as usize],
         counts[Severity::Warning as usize],
-        counts[Severity::Info as usize]
+        counts[Severity::Info as usize],
     );
+    let _ = match lang {
+        Lang::Zh => writeln!(
+            out,
+            "检查了 {files} 个文件：{e} 个错误，{w} 个警告，{i} 个提示。"
+        ),
+        Lang::En => writeln!(
+            out,
+            "Checked {files} files: {e} errors, {w} warnings, {i} notes."
+        ),
+    };
     out
 }

@@ -80,3 +80,12 @@ pub fn findings(results: &[FileResult]) -> Vec<FindingJson<'_>> {
 pub fn render(results: &[FileResult]) -> String {
     serde_json::to_string_pretty(&findings(results)).unwrap_or_else(|_| "[]".into())
 }
+
+/// `--format jsonl`: one finding per line.
+pub fn render_lines(results: &[FileResult]) -> String {
+    findings(results)
+        .iter()
+        .filter_map(|f| serde_json::to_string(f).ok())
+        .map(|l| l + "\n")
+        .collect()
+}

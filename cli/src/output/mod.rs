@@ -1,7 +1,10 @@
 //! Renderers: one per output format. They see findings, never file formats.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use gklint_engine::diagnostic::Diagnostic;
 use gklint_engine::source::SourceFile;

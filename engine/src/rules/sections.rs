@@ -134,7 +134,10 @@ impl Check for Sections {
                         ("应为", h.title.clone()),
                         ("实为", s.title.clone()),
                     ];
-                    out.push(rule.diag_with(title_span, &values, Vec::new(), Some(fix)));
+                    let mut d = rule.diag_with(title_span, &values, Vec::new(), Some(fix));
+                    // Rewording a heading is the author's call: offered, not applied by --fix.
+                    d.unsafe_fix = true;
+                    out.push(d);
                 }
             }
             What::Order => {

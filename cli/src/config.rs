@@ -1,0 +1,284 @@
+//! `gklint.yaml` / `.gklint.yaml`: found by walking up from each file
+//! (nearest wins), or given with `--config`. Packs to add, rule severities
+//! and disables, per-path overrides by glob, the office kind, deadlines, and
+//! files to ignore.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result, anyhow};
+use gklint_engine::diagnostic::Severity;
+use gklint_engine::lint::Options;
+use gklint_engine::model::OfficeKind;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+pub const NAMES: [&str; 2] = ["gklint.yaml", ".gklint.yaml"];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    /// Extra pack paths, relative to the config file.
+    #[serde(default)]
+    packs: Vec<String>,
+    /// Rule id → error | warning | info | off.
+    #[serde(default)]
+    rules: HashMap<String, String>,
+    #[serde(default)]
+    overrides: Vec<OverrideFile>,
+    #[serde(default)]
+    office_kind: Option<String>,
+    #[serde(default)]
+    deadlines: Option<DeadlinesFile>,
+    #[serde(default)]
+    ignore: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverrideFile {
+    files: Vec<String>,
+    #[serde(default)]
+    rules: HashMap<String, String>,
+    #[serde(default)]
+    office_kind: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeadlinesFile {
+    #[serde(default)]
+    department: Option<String>,
+    #[serde(default)]
+    government: Option<String>,
+}
+
+/// A loaded configuration, paths resolved against its directory.
+#[derive(Debug, Default)]
+pub struct Config {
+    pub dir: PathBuf,
+    pub packs: Vec<PathBuf>,
+    rules: Vec<(String, Setting)>,
+    overrides: Vec<(GlobSet, Vec<(String, Setting)>, Option<OfficeKind>)>,
+    pub office_kind: Option<OfficeKind>,
+    deadlines: (Option<(u32, u32)>, Option<(u32, u32)>),
+    ignore: Option<GlobSet>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Setting {
+    Severity(Severity),
+    Off,
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("无法读取配置文件 {}", path.display()))?;
+        let file: ConfigFile = serde_saphyr::from_str(&text).map_err(|e| {
+            let at = e
+                .location()
+                .map_or(String::new(), |l| format!(":{}:{}", l.line(), l.column()));
+            anyhow!("配置文件 {}{at} 有误：{e}", path.display())
+        })?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let bad = |what: String| anyhow!("配置文件 {}：{what}", path.display());
+        let settings = |m: &HashMap<String, String>| -> Result<Vec<(String, Setting)>> {
+            let mut v: Vec<(String, Setting)> = m
+                .iter()
+                .map(|(k, s)| {
+                    Ok((
+                        k.clone(),
+                        parse_setting(s).ok_or_else(|| {
+                            bad(format!(
+                                "规则 {k} 的设置应为 error、warning、info 或 off，而不是 `{s}`"
+                            ))
+                        })?,
+                    ))
+                })
+                .collect::<Result<_>>()?;
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(v)
+        };
+        let kind = |k: &Option<String>| -> Result<Option<OfficeKind>> {
+            match k.as_deref() {
+                None => Ok(None),
+                Some("government") => Ok(Some(OfficeKind::Government)),
+                Some("department") => Ok(Some(OfficeKind::Department)),
+                Some(o) => Err(bad(format!(
+                    "office_kind 应为 government 或 department，而不是 `{o}`"
+                ))),
+            }
+        };
+        let globs = |pats: &[String]| -> Result<GlobSet> {
+            let mut b = GlobSetBuilder::new();
+            for p in pats {
+                b.add(Glob::new(p).map_err(|e| bad(format!("无效的文件模式 `{p}`：{e}")))?);
+            }
+            b.build().map_err(|e| bad(e.to_string()))
+        };
+        let deadline = |d: &Option<String>| -> Result<Option<(u32, u32)>> {
+            let Some(d) = d else { return Ok(None) };
+            let (m, day) = d
+                .split_once('-')
+                .ok_or_else(|| bad(format!("截止日期应写作 MM-DD，而不是 `{d}`")))?;
+            let md = (m.parse().ok(), day.parse().ok());
+            match md {
+                (Some(m), Some(day)) if (1..=12).contains(&m) && (1..=31).contains(&day) => {
+                    Ok(Some((m, day)))
+                }
+                _ => Err(bad(format!("截止日期应写作 MM-DD，而不是 `{d}`"))),
+            }
+        };
+        let mut overrides = Vec::new();
+        for o in &file.overrides {
+            overrides.push((globs(&o.files)?, settings(&o.rules)?, kind(&o.office_kind)?));
+        }
+        Ok(Config {
+            packs: file.packs.iter().map(|p| dir.join(p)).collect(),
+            rules: settings(&file.rules)?,
+            overrides,
+            office_kind: kind(&file.office_kind)?,
+            deadlines: match &file.deadlines {
+                Some(d) => (deadline(&d.department)?, deadline(&d.government)?),
+                None => (None, None),
+            },
+            ignore: if file.ignore.is_empty() {
+                None
+            } else {
+                Some(globs(&file.ignore)?)
+            },
+            dir,
+        })
+    }
+
+    fn relative<'a>(&self, file: &'a Path) -> &'a Path {
+        file.strip_prefix(&self.dir).unwrap_or(file)
+    }
+
+    pub fn ignores(&self, file: &Path) -> bool {
+        self.ignore
+            .as_ref()
+            .is_some_and(|g| g.is_match(self.relative(file)))
+    }
+
+    /// Lint options for one file: base settings, then matching overrides in order.
+    pub fn options_for(&self, file: &Path) -> (Options, Option<OfficeKind>) {
+        let mut o = Options::default();
+        if let Some(d) = self.deadlines.0 {
+            o.settings.department_deadline = d;
+        }
+        if let Some(g) = self.deadlines.1 {
+            o.settings.government_deadline = g;
+        }
+        let mut kind = self.office_kind;
+        let apply = |list: &[(String, Setting)], o: &mut Options| {
+            for (rule, s) in list {
+                match s {
+                    Setting::Off => {
+                        o.disabled.insert(rule.clone());
+                    }
+                    Setting::Severity(sev) => {
+                        o.disabled.remove(rule);
+                        o.severities.insert(rule.clone(), *sev);
+                    }
+                }
+            }
+        };
+        apply(&self.rules, &mut o);
+        let rel = self.relative(file);
+        for (globs, rules, k) in &self.overrides {
+            if globs.is_match(rel) {
+                apply(rules, &mut o);
+                if k.is_some() {
+                    kind = *k;
+                }
+            }
+        }
+        (o, kind)
+    }
+}
+
+fn parse_setting(s: &str) -> Option<Setting> {
+    Some(match s {
+        "error" => Setting::Severity(Severity::Error),
+        "warning" => Setting::Severity(Severity::Warning),
+        "info" => Setting::Severity(Severity::Info),
+        "off" => Setting::Off,
+        _ => return None,
+    })
+}
+
+/// Finds the nearest config above each file, loading each once.
+#[derive(Default)]
+pub struct Discovery {
+    by_dir: HashMap<PathBuf, Option<Arc<Config>>>,
+    loaded: HashMap<PathBuf, Arc<Config>>,
+}
+
+impl Discovery {
+    pub fn for_file(&mut self, file: &Path) -> Result<Option<Arc<Config>>> {
+        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let start = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut dir = Some(start.as_path());
+        let mut visited = Vec::new();
+        let mut found = None;
+        while let Some(d) = dir {
+            if let Some(cached) = self.by_dir.get(d) {
+                found = cached.clone();
+                break;
+            }
+            visited.push(d.to_path_buf());
+            if let Some(path) = NAMES.iter().map(|n| d.join(n)).find(|p| p.is_file()) {
+                let cfg = match self.loaded.get(&path) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let c = Arc::new(Config::load(&path)?);
+                        self.loaded.insert(path.clone(), c.clone());
+                        c
+                    }
+                };
+                found = Some(cfg);
+                break;
+            }
+            dir = d.parent();
+        }
+        for v in visited {
+            self.by_dir.insert(v, found.clone());
+        }
+        Ok(found)
+    }
+}
+
+pub const STARTER: &str = r#"# gklint 配置文件。gklint 从被检查文件所在目录向上查找最近的 gklint.yaml 或 .gklint.yaml。
+# 所有字段都可省略。
+
+# 追加的规则包（目录或 YAML 文件，相对本文件）：
+packs: []
+#  - ./本省规则包
+
+# 调整规则的严重程度：error、warning、info，或 off 关闭。用 `gklint rules` 查看全部规则。
+rules: {}
+#  section-variant: error
+#  contact-any: off
+
+# 按路径调整（glob 模式，相对本文件）：
+overrides: []
+#  - files: ["历年报告/2018/**"]
+#    rules:
+#      template-year: off
+
+# 报告机关类型：government（人民政府及其办公厅/室）或 department（政府部门）。
+# 不写时由报告标题判断。发布截止日期因类型而不同。
+# office_kind: department
+
+# 发布截止日期（报告年度的次年，MM-DD），默认部门 01-31、政府 03-31：
+# deadlines:
+#   department: "01-31"
+#   government: "03-31"
+
+# 不检查的文件（glob 模式，相对本文件）：
+ignore: []
+#  - "草稿/**"
+"#;

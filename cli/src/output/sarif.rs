@@ -1,0 +1,107 @@
+//! `--format sarif`: SARIF 2.1.0. Every rule of the run is listed in the
+//! driver, so code scanning can close alerts whose findings disappear.
+
+use serde_json::{Value, json};
+
+use super::FileResult;
+use crate::fingerprint;
+use gklint_engine::diagnostic::Severity;
+use gklint_engine::pack::PackSet;
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+pub fn render(results: &[FileResult], packs: &PackSet) -> String {
+    let rules: Vec<Value> = packs
+        .rules()
+        .map(|r| {
+            let m = &r.meta;
+            json!({
+                "id": m.id,
+                "name": m.id,
+                "shortDescription": { "text": m.message },
+                "fullDescription": { "text": m.docs.clone().unwrap_or_else(|| m.help.clone()) },
+                "help": { "text": m.help },
+                "defaultConfiguration": { "level": level(m.severity) },
+                "properties": { "category": m.category.as_str(), "pack": m.pack },
+            })
+        })
+        .collect();
+    let index = |id: &str| packs.rules().position(|r| r.meta.id == id);
+    let mut out = Vec::new();
+    for r in results {
+        let prints = fingerprint::of_file(r);
+        for (d, print) in r.diagnostics.iter().zip(prints) {
+            let s = r.source.position(d.span.start);
+            let e = r.source.position(d.span.end);
+            let mut result = json!({
+                "ruleId": d.rule,
+                "level": level(d.severity),
+                "message": { "text": d.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&r.path) },
+                        "region": { "startLine": s.line, "startColumn": s.column, "endLine": e.line, "endColumn": e.column }
+                    }
+                }],
+                "partialFingerprints": { "gklint/content/v1": print },
+                "properties": { "category": d.category.as_str(), "help": d.help },
+            });
+            if let Some(i) = index(&d.rule) {
+                result["ruleIndex"] = json!(i);
+            }
+            if let Some(f) = &d.fix {
+                let replacements: Vec<Value> = f
+                    .edits
+                    .iter()
+                    .map(|ed| {
+                        let a = r.source.position(ed.span.start);
+                        let b = r.source.position(ed.span.end);
+                        json!({
+                            "deletedRegion": { "startLine": a.line, "startColumn": a.column, "endLine": b.line, "endColumn": b.column },
+                            "insertedContent": { "text": ed.replacement }
+                        })
+                    })
+                    .collect();
+                result["fixes"] = json!([{
+                    "description": { "text": f.description },
+                    "artifactChanges": [{ "artifactLocation": { "uri": uri(&r.path) }, "replacements": replacements }]
+                }]);
+            }
+            out.push(result);
+        }
+    }
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "gklint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://example.invalid/gklint",
+                "rules": rules
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": out
+        }]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// A relative path as a URI reference (forward slashes, spaces and non-ASCII percent-encoded).
+fn uri(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
