@@ -43,6 +43,9 @@ pub enum Command {
         /// 同时检验内置规则包。
         #[arg(long)]
         builtin: bool,
+        /// 加载原生插件（动态库）并检验其规则的示例；在命令行指定即表示信任，可重复。
+        #[arg(long = "plugin", value_name = "PATH")]
+        plugins: Vec<PathBuf>,
     },
     /// 显示一条规则的说明、消息与示例。
     #[command(after_help = "示例：\n  gklint explain applications-balance")]
@@ -57,10 +60,52 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 把多份报告的表格数值导出为一个 CSV（机关、年度、表、行、列、数值），供汇总统计。
+    #[command(
+        after_help = "示例：\n  gklint extract --format csv 年报目录/ > 汇总.csv\n  gklint extract 2023/*.txt --output 汇总.csv\n\n列：office,year,table,row,column,value（行列用 gklint parse --format json 的 id）；\n空白、“/”或无法读取的单元格数值为空（不是 0）。"
+    )]
+    Extract {
+        /// 报告文件或目录。
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Csv)]
+        format: ExtractFormat,
+        /// 输出写入文件而不是标准输出。
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        packs: PackArgs,
+    },
     /// 列出所有规则及其所属规则包、类别与严重程度。
     Rules {
         #[command(flatten)]
         packs: PackArgs,
+    },
+    /// 启动语言服务器（LSP，经标准输入输出），供编辑器在输入时标出问题。
+    #[command(
+        after_help = "由编辑器启动，不需手动运行。配置方法见 README 的“编辑器”一节。\n配置文件与规则包的查找方式与 gklint check 相同。"
+    )]
+    Lsp {
+        /// 经标准输入输出通信（默认方式；为兼容编辑器插件而接受此参数）。
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// 管理原生插件：信任配置文件中列出的插件。
+    #[command(
+        after_help = "示例：\n  gklint plugin trust 插件/libmy_province.so\n\n配置文件（plugins: [..]）列出的插件只有在你的信任文件中记有其 SHA-256 时才会加载；\n信任文件位于 $XDG_CONFIG_HOME/gklint/trusted-plugins.json（或 ~/.config/gklint/，可用 GKLINT_TRUST_FILE 指定）。"
+    )]
+    Plugin {
+        #[command(subcommand)]
+        command: PluginCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginCommand {
+    /// 信任一个插件文件（按其 SHA-256 记入你的信任文件），使配置文件可以加载它。
+    Trust {
+        /// 插件动态库（.so、.dylib、.dll）。
+        path: PathBuf,
     },
 }
 
@@ -69,6 +114,9 @@ pub struct PackArgs {
     /// 追加规则包（目录或 YAML 文件），可重复。
     #[arg(long = "pack", value_name = "PATH")]
     pub packs: Vec<PathBuf>,
+    /// 加载原生插件（动态库），可重复；在命令行指定即表示信任它。
+    #[arg(long = "plugin", value_name = "PATH")]
+    pub plugins: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +158,9 @@ pub struct CheckArgs {
     /// 工具自身消息的语言。
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
+    /// 历年报告所在目录（可重复）：只用于跨年度核对（上年结转、现行有效件数、文字雷同），不报告其自身的问题。
+    #[arg(long, value_name = "DIR")]
+    pub history: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -126,6 +177,14 @@ pub enum OutputFormat {
     Github,
     /// JUnit XML。
     Junit,
+    /// 一个独立的 HTML 页面（汇总、图表、原文中标出问题），配合 --output 使用。
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    /// 逗号分隔值（UTF-8，首行为列名）。
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

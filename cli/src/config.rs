@@ -22,6 +22,10 @@ struct ConfigFile {
     /// Extra pack paths, relative to the config file.
     #[serde(default)]
     packs: Vec<String>,
+    /// Native plugin libraries, relative to the config file; each loads only
+    /// when the user's trust file trusts it (`gklint plugin trust`).
+    #[serde(default)]
+    plugins: Vec<String>,
     /// Rule id → error | warning | info | off.
     #[serde(default)]
     rules: HashMap<String, String>,
@@ -59,12 +63,17 @@ struct DeadlinesFile {
 pub struct Config {
     pub dir: PathBuf,
     pub packs: Vec<PathBuf>,
+    pub plugins: Vec<PathBuf>,
     rules: Vec<(String, Setting)>,
-    overrides: Vec<(GlobSet, Vec<(String, Setting)>, Option<OfficeKind>)>,
+    overrides: Vec<PathOverride>,
     pub office_kind: Option<OfficeKind>,
-    deadlines: (Option<(u32, u32)>, Option<(u32, u32)>),
+    /// (department, government) deadlines as (month, day).
+    deadlines: [Option<(u32, u32)>; 2],
     ignore: Option<GlobSet>,
 }
+
+/// Settings for the files matching a glob set.
+type PathOverride = (GlobSet, Vec<(String, Setting)>, Option<OfficeKind>);
 
 #[derive(Debug, Clone, Copy)]
 enum Setting {
@@ -137,12 +146,13 @@ impl Config {
         }
         Ok(Config {
             packs: file.packs.iter().map(|p| dir.join(p)).collect(),
+            plugins: file.plugins.iter().map(|p| dir.join(p)).collect(),
             rules: settings(&file.rules)?,
             overrides,
             office_kind: kind(&file.office_kind)?,
             deadlines: match &file.deadlines {
-                Some(d) => (deadline(&d.department)?, deadline(&d.government)?),
-                None => (None, None),
+                Some(d) => [deadline(&d.department)?, deadline(&d.government)?],
+                None => [None, None],
             },
             ignore: if file.ignore.is_empty() {
                 None
@@ -166,10 +176,10 @@ impl Config {
     /// Lint options for one file: base settings, then matching overrides in order.
     pub fn options_for(&self, file: &Path) -> (Options, Option<OfficeKind>) {
         let mut o = Options::default();
-        if let Some(d) = self.deadlines.0 {
+        if let Some(d) = self.deadlines[0] {
             o.settings.department_deadline = d;
         }
-        if let Some(g) = self.deadlines.1 {
+        if let Some(g) = self.deadlines[1] {
             o.settings.government_deadline = g;
         }
         let mut kind = self.office_kind;
@@ -257,6 +267,11 @@ pub const STARTER: &str = r#"# gklint 配置文件。gklint 从被检查文件�
 # 追加的规则包（目录或 YAML 文件，相对本文件）：
 packs: []
 #  - ./本省规则包
+
+# 原生插件（动态库，相对本文件）。插件以你的权限运行：只有先用
+# `gklint plugin trust 路径` 信任过的插件文件才会加载。
+# plugins:
+#   - ./插件/libmy_province.so
 
 # 调整规则的严重程度：error、warning、info，或 off 关闭。用 `gklint rules` 查看全部规则。
 rules: {}

@@ -9,12 +9,17 @@ mod fixing;
 mod input;
 mod output;
 mod packs;
+mod pdf;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A child started to read one PDF in isolation (see pdf.rs).
+    if let Some(code) = pdf::worker() {
+        return code;
+    }
     let cli = args::Cli::parse();
     match commands::run(cli) {
         Ok(code) => code,

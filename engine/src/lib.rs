@@ -2,11 +2,13 @@
 //! out. No file system, threads or processes here (the CLI and language
 //! server own those), so the engine can also run in a browser.
 
+pub mod cross;
 pub mod diagnostic;
 pub mod fix;
 pub mod lint;
 pub mod model;
 pub mod pack;
+pub mod plugin;
 pub mod read;
 pub mod rules;
 pub mod schema;
@@ -14,7 +16,7 @@ pub mod source;
 pub mod structure;
 pub mod suppress;
 
-use read::{Document, Format};
+use read::{Document, ExtractError, Extraction, Format};
 use schema::Catalog;
 use source::{DecodeError, SourceFile};
 
@@ -30,21 +32,56 @@ pub struct Parsed {
 pub enum ParseError {
     #[error("{path}: {source}")]
     Decode { path: String, source: DecodeError },
+    #[error("{path}: {error}")]
+    Extract { path: String, error: ExtractError },
+}
+
+impl ParseError {
+    /// The extraction error, when a Word, HTML or PDF file could not be read.
+    pub fn extract_error(&self) -> Option<&ExtractError> {
+        match self {
+            ParseError::Extract { error, .. } => Some(error),
+            ParseError::Decode { .. } => None,
+        }
+    }
 }
 
 /// Decodes `bytes` (any supported encoding), reads them as `format` and
-/// builds the report model with the catalog's layouts.
+/// builds the report model with the catalog's layouts. Word, HTML and PDF
+/// files are extracted into text first (see [`read::extract`]); that text is
+/// the source every position refers to.
 pub fn parse(
     name: &str,
     bytes: Vec<u8>,
     format: Format,
     catalog: &Catalog,
 ) -> Result<Parsed, ParseError> {
+    if format.is_extracted() {
+        let extraction = read::extract(&bytes, format).map_err(|error| ParseError::Extract {
+            path: name.to_owned(),
+            error,
+        })?;
+        return Ok(parse_extracted(name, bytes, format, extraction, catalog));
+    }
     let source = SourceFile::decode(name, bytes).map_err(|source| ParseError::Decode {
         path: name.to_owned(),
         source,
     })?;
     Ok(parse_source(source, format, catalog))
+}
+
+/// Builds the model of text extracted from a Word, HTML or PDF file (by
+/// [`read::extract`], or from another extractor's output such as
+/// [`read::pdf::from_layout`]), keeping the original bytes.
+pub fn parse_extracted(
+    name: &str,
+    bytes: Vec<u8>,
+    format: Format,
+    extraction: Extraction,
+    catalog: &Catalog,
+) -> Parsed {
+    let source = SourceFile::extracted(name, bytes, format, extraction);
+    parse_source(source, format, catalog)
 }
 
 /// Builds the model of an already decoded source (an editor buffer).

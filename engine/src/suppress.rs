@@ -77,7 +77,7 @@ impl Suppressions {
         self.regions.iter().any(|r| {
             r.range.start <= d.span.start
                 && d.span.start <= r.range.end
-                && (r.rules.is_empty() || r.rules.iter().any(|x| *x == d.rule))
+                && (r.rules.is_empty() || r.rules.contains(&d.rule))
         })
     }
 }

@@ -41,6 +41,12 @@ pub const BUILTIN: &[BuiltinFile] = builtin![
     "pre-2019" / "table-statistics-fujian.yaml",
     "national" / "structure.yaml",
     "pre-2019" / "rules.yaml",
+    "common" / "dates.yaml",
+    "common" / "contact.yaml",
+    "common" / "document-numbers.yaml",
+    "common" / "punctuation.yaml",
+    "national" / "consistency.yaml",
+    "common" / "consistency.yaml",
     // built-in files: new entries above this line
 ];
 

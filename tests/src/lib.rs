@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub mod generate;
+
 /// `tests/` in the repository.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -82,15 +84,17 @@ pub fn goldens() -> Vec<(String, Golden)> {
     entries.sort();
     for path in entries {
         let text = std::fs::read_to_string(&path).expect("readable golden file");
-        let golden: Golden = serde_saphyr::from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let golden: Golden =
+            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         out.push((name_of(&path), golden));
     }
     out
 }
 
 fn name_of(p: &Path) -> String {
-    p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// A label without its numbering (`1.`, `（三）`, `一、`) and whitespace, in key form.

@@ -16,10 +16,11 @@ use gklint_engine::read::Format;
 use gklint_engine::suppress::Suppressions;
 use rayon::prelude::*;
 
+use super::{cross, plugin};
 use crate::args::{CheckArgs, FailOn, Lang, OutputFormat};
 use crate::config::{Config, Discovery};
 use crate::input::{collect, read_report};
-use crate::output::{FileResult, github, human, json, junit, sarif};
+use crate::output::{FileResult, github, html, human, json, junit, sarif};
 use crate::{baseline, fixing, packs};
 
 /// One file to lint, with its configuration.
@@ -34,19 +35,31 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let lang = args.lang;
     let mut io_failed = false;
     let jobs = jobs(args)?;
-    // Pack sets by the extra packs they need (the built-in ones plus `--pack` plus a config's).
-    let mut sets: HashMap<Vec<PathBuf>, Arc<PackSet>> = HashMap::new();
+    // Pack sets by the extra packs and plugins they need (the built-in ones plus
+    // `--pack` and `--plugin`, plus a config's packs and its trusted plugins).
+    let mut sets: HashMap<(Vec<PathBuf>, Vec<PathBuf>), Arc<PackSet>> = HashMap::new();
     let base = args.packs.packs.clone();
+    let mut host = plugin::Host::default();
+    let named = host.named(&args.packs.plugins);
     let mut set_for = |cfg: &Option<Arc<Config>>| -> Result<Arc<PackSet>> {
         let mut extra = base.clone();
+        let mut listed = Vec::new();
         if let Some(c) = cfg {
             extra.extend(c.packs.iter().cloned());
+            listed.extend(c.plugins.iter().cloned());
         }
-        if let Some(s) = sets.get(&extra) {
+        let k = (extra, listed);
+        if let Some(s) = sets.get(&k) {
             return Ok(s.clone());
         }
-        let s = Arc::new(packs::load(&extra, true)?);
-        sets.insert(extra, s.clone());
+        let mut s = packs::load(&k.0, true)?;
+        host.add(&mut s, &named);
+        if let Some(c) = cfg {
+            let configured = host.configured(&c.dir, &c.plugins);
+            host.add(&mut s, &configured);
+        }
+        let s = Arc::new(s);
+        sets.insert(k, s.clone());
         Ok(s)
     };
     let mut work = Vec::new();
@@ -55,12 +68,16 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         work.push((j, set));
     }
     let default_set = set_for(&None)?;
-    let results: Vec<Result<FileResult>> =
+    let results: Vec<Result<(FileResult, cross::Seen)>> =
         work.par_iter().map(|(j, set)| lint_one(j, set)).collect();
     let mut ok = Vec::with_capacity(results.len());
+    let mut seen = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            Ok(r) => ok.push(r),
+            Ok((r, s)) => {
+                ok.push(r);
+                seen.push(s);
+            }
             Err(e) => {
                 eprintln!(
                     "gklint: {}{e:#}",
@@ -74,6 +91,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
             }
         }
     }
+    // Each report against the same office's report of the year before.
+    cross::run(&mut ok, &seen, &args.history, &default_set.catalog, lang)?;
+    drop(seen);
 
     if args.fix || args.diff {
         io_failed |= apply_fixes(&mut ok, args.diff, lang);
@@ -104,6 +124,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         OutputFormat::Sarif => sarif::render(&ok, &default_set) + "\n",
         OutputFormat::Github => github::render(&ok),
         OutputFormat::Junit => junit::render(&ok),
+        OutputFormat::Html => html::render(&ok),
     };
     if args.statistics {
         text.push_str(&statistics(&ok, lang));
@@ -113,7 +134,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
             .with_context(|| format!("无法写入输出文件 {}", path.display()))?,
         None => print!("{text}"),
     }
-    if io_failed {
+    if io_failed || host.failed {
         return Ok(ExitCode::from(2));
     }
     let threshold = match args.fail_on {
@@ -193,7 +214,7 @@ fn jobs(args: &CheckArgs) -> Result<Vec<Job>> {
     Ok(jobs)
 }
 
-fn lint_one(j: &Job, packs: &PackSet) -> Result<FileResult> {
+fn lint_one(j: &Job, packs: &PackSet) -> Result<(FileResult, cross::Seen)> {
     let (bytes, format) = match &j.bytes {
         Some(b) => (
             b.clone(),
@@ -201,7 +222,7 @@ fn lint_one(j: &Job, packs: &PackSet) -> Result<FileResult> {
         ),
         None => read_report(&j.path)?,
     };
-    let mut parsed = gklint_engine::parse(&j.name, bytes, format, &packs.catalog)?;
+    let mut parsed = crate::pdf::parse(&j.name, bytes, format, &packs.catalog)?;
     let abs = std::path::absolute(&j.path).unwrap_or_else(|_| j.path.clone());
     let (options, kind) = j
         .config
@@ -211,17 +232,27 @@ fn lint_one(j: &Job, packs: &PackSet) -> Result<FileResult> {
         parsed.report.office_kind = kind;
     }
     let mut diagnostics = lint(packs, &parsed, &options);
+    if parsed.source.is_extracted() {
+        // Word, HTML and PDF files are read, never written back: no fixes.
+        diagnostics.iter_mut().for_each(|d| d.fix = None);
+    }
     if format == Format::Markdown {
         let s = Suppressions::parse(&parsed.source.text, &parsed.source.lines);
         if !s.is_empty() {
             diagnostics.retain(|d| !s.suppresses(d));
         }
     }
-    Ok(FileResult {
+    let seen = cross::Seen {
+        report: parsed.report,
+        options,
+        markdown: format == Format::Markdown,
+    };
+    let result = FileResult {
         path: j.name.clone(),
         source: parsed.source,
         diagnostics,
-    })
+    };
+    Ok((result, seen))
 }
 
 /// Applies (or shows) fixes; returns whether a file could not be written.

@@ -1,7 +1,10 @@
 //! One module per subcommand.
 
 mod check;
+mod cross;
+mod extract;
 mod parse;
+mod plugin;
 mod rules;
 mod test_pack;
 
@@ -15,9 +18,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Parse { file, format } => parse::run(&file, format),
-        Command::TestPack { paths, builtin } => test_pack::run(&paths, builtin),
+        Command::Extract {
+            files,
+            format,
+            output,
+            packs,
+        } => extract::run(&files, format, output.as_ref(), &packs),
+        Command::TestPack {
+            paths,
+            builtin,
+            plugins,
+        } => test_pack::run(&paths, builtin, &plugins),
         Command::Explain { rule, packs } => rules::explain(&rule, &packs),
         Command::Rules { packs } => rules::list(&packs),
+        Command::Lsp { .. } => gklint_lsp::run_stdio(),
+        Command::Plugin { command } => plugin::run(command),
         Command::Init { force } => init(force),
     }
 }

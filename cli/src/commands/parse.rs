@@ -13,7 +13,7 @@ use crate::input::read_report;
 pub fn run(file: &Path, format: ParseFormat) -> Result<ExitCode> {
     let (bytes, fmt) = read_report(file)?;
     let catalog = gklint_engine::pack::builtin_catalog()?;
-    let parsed = gklint_engine::parse(&file.display().to_string(), bytes, fmt, &catalog)?;
+    let parsed = crate::pdf::parse(&file.display().to_string(), bytes, fmt, &catalog)?;
     let json = to_json(&parsed.report, &parsed.source);
     match format {
         ParseFormat::Json => println!("{}", serde_json::to_string_pretty(&json)?),

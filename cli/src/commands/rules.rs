@@ -5,11 +5,21 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
+use super::plugin::Host;
 use crate::args::PackArgs;
 use crate::packs;
 
+/// The built-in packs, `--pack` and `--plugin`; the host tells whether a plugin was refused.
+fn load(args: &PackArgs) -> Result<(gklint_engine::pack::PackSet, Host)> {
+    let mut set = packs::load(&args.packs, true)?;
+    let mut host = Host::default();
+    let plugins = host.named(&args.plugins);
+    host.add(&mut set, &plugins);
+    Ok((set, host))
+}
+
 pub fn list(args: &PackArgs) -> Result<ExitCode> {
-    let set = packs::load(&args.packs, true)?;
+    let (set, host) = load(args)?;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -31,11 +41,19 @@ pub fn list(args: &PackArgs) -> Result<ExitCode> {
         }
     }
     print!("{out}");
-    Ok(ExitCode::SUCCESS)
+    Ok(exit(&host))
+}
+
+fn exit(host: &Host) -> ExitCode {
+    if host.failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 pub fn explain(rule: &str, args: &PackArgs) -> Result<ExitCode> {
-    let set = packs::load(&args.packs, true)?;
+    let (set, host) = load(args)?;
     let Some(r) = set.rule(rule) else {
         let near: Vec<&str> = set
             .rules()
@@ -82,5 +100,5 @@ pub fn explain(rule: &str, args: &PackArgs) -> Result<ExitCode> {
         }
     }
     print!("{out}");
-    Ok(ExitCode::SUCCESS)
+    Ok(exit(&host))
 }

@@ -10,14 +10,18 @@ use gklint_engine::lint::{Options, lint};
 use gklint_engine::read::Format;
 use gklint_engine::source::SourceFile;
 
+use super::plugin::Host;
 use crate::packs;
 
-pub fn run(paths: &[PathBuf], builtin: bool) -> Result<ExitCode> {
-    if paths.is_empty() && !builtin {
-        bail!("请给出规则包路径，或用 --builtin 检验内置规则包");
+pub fn run(paths: &[PathBuf], builtin: bool, plugins: &[PathBuf]) -> Result<ExitCode> {
+    if paths.is_empty() && !builtin && plugins.is_empty() {
+        bail!("请给出规则包路径或 --plugin 插件，或用 --builtin 检验内置规则包");
     }
     // User packs may extend the built-in ones, so those are always loaded.
-    let set = packs::load(paths, true)?;
+    let mut set = packs::load(paths, true)?;
+    let mut host = Host::default();
+    let loaded = host.named(plugins);
+    host.add(&mut set, &loaded);
     let mut failures = Vec::new();
     let mut passed = 0usize;
     let mut tested = 0usize;
@@ -78,7 +82,9 @@ pub fn run(paths: &[PathBuf], builtin: bool) -> Result<ExitCode> {
         println!("失败  {f}");
     }
     println!("{passed} passed, {} failed", tested - passed);
-    Ok(if failures.is_empty() {
+    Ok(if host.failed {
+        ExitCode::from(2)
+    } else if failures.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

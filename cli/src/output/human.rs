@@ -25,9 +25,15 @@ pub fn render(results: &[FileResult], color: bool, lang: Lang) -> String {
         for d in &r.diagnostics {
             counts[d.severity as usize] += 1;
             let pos = r.source.position(d.span.start);
+            // Word, HTML and PDF files: where to look in the original too.
+            let place = r
+                .source
+                .location(d.span.start)
+                .map(|l| format!("（位置：{l}）"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "{}:{}:{}: {}[{}] {}",
+                "{}:{}:{}: {}[{}] {}{place}",
                 r.path,
                 pos.line,
                 pos.column,
@@ -35,6 +41,18 @@ pub fn render(results: &[FileResult], color: bool, lang: Lang) -> String {
                 d.rule,
                 d.message
             );
+            // A cross-document finding: the place in the other report.
+            if let Some(o) = gklint_engine::cross::Elsewhere::of(d) {
+                let _ = writeln!(
+                    out,
+                    "  {} {}:{}:{}: {}",
+                    if lang == Lang::En { "see" } else { "对照" },
+                    o.path,
+                    o.line,
+                    o.column,
+                    o.message
+                );
+            }
             let span = d.span.start..d.span.end.max(d.span.start);
             let mut labels = vec![LabeledSpan::at(span, d.category.as_str())];
             for rel in d.related.iter().take(4) {

@@ -1,6 +1,7 @@
 //! `--format json`: one array, an object per finding. The field names are a
 //! contract other tools read; keep them.
 
+use gklint_engine::cross::Elsewhere;
 use serde::Serialize;
 
 use super::FileResult;
@@ -19,6 +20,19 @@ pub struct FindingJson<'a> {
     pub help: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<FixJson>,
+    /// A cross-document finding's place in the other report (last year's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related_location: Option<RelatedLocationJson>,
+}
+
+#[derive(Serialize)]
+pub struct RelatedLocationJson {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub message: String,
 }
 
 #[derive(Serialize)]
@@ -70,6 +84,14 @@ pub fn findings(results: &[FileResult]) -> Vec<FindingJson<'_>> {
                             }
                         })
                         .collect(),
+                }),
+                related_location: Elsewhere::of(d).map(|e| RelatedLocationJson {
+                    path: e.path,
+                    line: e.line,
+                    column: e.column,
+                    end_line: e.end_line,
+                    end_column: e.end_column,
+                    message: e.message,
                 }),
             });
         }

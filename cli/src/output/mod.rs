@@ -1,6 +1,7 @@
 //! Renderers: one per output format. They see findings, never file formats.
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;

@@ -17,7 +17,7 @@ fn level(s: Severity) -> &'static str {
 }
 
 pub fn render(results: &[FileResult], packs: &PackSet) -> String {
-    let rules: Vec<Value> = packs
+    let mut rules: Vec<Value> = packs
         .rules()
         .map(|r| {
             let m = &r.meta;
@@ -32,7 +32,17 @@ pub fn render(results: &[FileResult], packs: &PackSet) -> String {
             })
         })
         .collect();
-    let index = |id: &str| packs.rules().position(|r| r.meta.id == id);
+    // The cross-document rules (not in any pack).
+    for (id, category, severity, description) in gklint_engine::cross::RULES {
+        rules.push(json!({
+            "id": id,
+            "name": id,
+            "shortDescription": { "text": description },
+            "defaultConfiguration": { "level": level(*severity) },
+            "properties": { "category": category.as_str(), "pack": "cross-document" },
+        }));
+    }
+    let index = |id: &str| rules.iter().position(|r| r["id"] == id);
     let mut out = Vec::new();
     for r in results {
         let prints = fingerprint::of_file(r);
@@ -54,6 +64,17 @@ pub fn render(results: &[FileResult], packs: &PackSet) -> String {
             });
             if let Some(i) = index(&d.rule) {
                 result["ruleIndex"] = json!(i);
+            }
+            // A cross-document finding: the place in the other report.
+            if let Some(o) = gklint_engine::cross::Elsewhere::of(d) {
+                result["relatedLocations"] = json!([{
+                    "id": 1,
+                    "message": { "text": o.message },
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&o.path) },
+                        "region": { "startLine": o.line, "startColumn": o.column, "endLine": o.end_line, "endColumn": o.end_column }
+                    }
+                }]);
             }
             if let Some(f) = &d.fix {
                 let replacements: Vec<Value> = f

@@ -1,9 +1,20 @@
 //! Readers turn a decoded file into a [`Document`]: the text's content
 //! fragments, each with its source range and the kind of break before it.
 //! Readers know nothing of reports or rules.
+//!
+//! Word, HTML and PDF files are first extracted ([`extract`]) into plain text
+//! (paragraphs and visual lines as lines, table cells separated by tabs, one
+//! grid slot per cell) which the text reader then reads; that text is what
+//! positions refer to.
 
+pub mod docx;
+mod extracted;
+pub mod html;
 mod markdown;
+pub mod pdf;
 mod text;
+
+pub use extracted::{ExtractError, Extraction, Location, Place};
 
 use std::ops::Range;
 
@@ -13,6 +24,9 @@ use std::ops::Range;
 pub enum Format {
     Text,
     Markdown,
+    Html,
+    Docx,
+    Pdf,
 }
 
 impl Format {
@@ -22,7 +36,26 @@ impl Format {
         match ext.as_str() {
             "txt" | "text" => Some(Format::Text),
             "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            "docx" => Some(Format::Docx),
+            "pdf" => Some(Format::Pdf),
             _ => None,
+        }
+    }
+
+    /// Whether the file is extracted into text first (its bytes are not
+    /// the text, so it is never written back).
+    pub fn is_extracted(self) -> bool {
+        matches!(self, Format::Html | Format::Docx | Format::Pdf)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
         }
     }
 }
@@ -77,10 +110,23 @@ pub struct Document {
     pub blocks: Vec<Block>,
 }
 
-/// Reads decoded text in the given format.
+/// Reads decoded text in the given format. The text of an extracted format
+/// is the extraction's output, which is read as plain text.
 pub fn read(text: &str, format: Format) -> Document {
     match format {
-        Format::Text => text::read(text),
+        Format::Text | Format::Html | Format::Docx | Format::Pdf => text::read(text),
         Format::Markdown => markdown::read(text),
+    }
+}
+
+/// Extracts the text of a Word, HTML or PDF file (pure Rust; a PDF whose
+/// text comes out garbled is an error the caller may answer with another
+/// extractor, see [`pdf::from_layout`]).
+pub fn extract(bytes: &[u8], format: Format) -> Result<Extraction, ExtractError> {
+    match format {
+        Format::Html => html::extract(bytes),
+        Format::Docx => docx::extract(bytes),
+        Format::Pdf => pdf::extract(bytes),
+        Format::Text | Format::Markdown => Err(ExtractError::NotExtracted),
     }
 }

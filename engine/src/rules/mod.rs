@@ -1,15 +1,18 @@
 //! Rule kinds: each compiles its YAML once into a small matcher and checks
 //! a report. None is hard-coded to one template; the packs say what to check.
 
+mod consistency;
+mod contact;
+mod dates;
+mod document_number;
 pub mod message;
+mod punctuation;
 mod scope;
 mod sections;
 mod table_arithmetic;
 mod table_structure;
 mod template;
 mod text_patterns;
-mod dates;
-mod contact;
 // kind modules: new lines above this line
 
 use std::collections::BTreeMap;
@@ -83,6 +86,10 @@ impl RuleMeta {
             category: self.category,
             severity: self.severity,
             message: message::render(&self.message, values),
+            message_en: self
+                .message_en
+                .as_deref()
+                .map(|m| message::render(m, values)),
             help: message::render(&self.help, values),
             span,
             related: Vec::new(),
@@ -92,6 +99,7 @@ impl RuleMeta {
                 .map(|(k, v)| ((*k).to_owned(), v.clone()))
                 .collect::<BTreeMap<_, _>>(),
             not_assessable: false,
+            unsafe_fix: false,
         }
     }
 
@@ -221,6 +229,27 @@ const KINDS: &[KindSpec] = &[
         fixable: false,
         compile: contact::compile,
     },
+    KindSpec {
+        name: "document-number",
+        fields: &["check", "registry"],
+        placeholders: document_number::PLACEHOLDERS,
+        fixable: true,
+        compile: document_number::compile,
+    },
+    KindSpec {
+        name: "punctuation",
+        fields: &["check"],
+        placeholders: punctuation::PLACEHOLDERS,
+        fixable: true,
+        compile: punctuation::compile,
+    },
+    KindSpec {
+        name: "consistency",
+        fields: &["check", "pattern", "cell", "scope", "tolerance"],
+        placeholders: consistency::PLACEHOLDERS,
+        fixable: false,
+        compile: consistency::compile,
+    },
     // kinds: new entries above this line
 ];
 
@@ -299,7 +328,11 @@ pub fn compile(cx: &Compile, pack: &str) -> Result<Rule, PackError> {
     )?;
     let severity = parse_severity(cx, &def.severity)?;
     reject_foreign_fields(cx, spec)?;
-    for p in message::placeholders(&def.message.value) {
+    let english = def.message_en.as_deref().unwrap_or("");
+    for p in message::placeholders(&def.message.value)
+        .into_iter()
+        .chain(message::placeholders(english))
+    {
         if !spec.placeholders.contains(&p) {
             return Err(cx.err(
                 &def.message,

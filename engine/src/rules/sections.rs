@@ -59,14 +59,29 @@ pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
     }))
 }
 
-/// Which template heading a written level-1 heading is, and whether by a variant.
+/// How close a written title must be to a template title to count as a
+/// near-miss of it (normalised Levenshtein similarity over characters).
+const NEAR_MISS: f64 = 0.8;
+
+/// Which template heading a written level-1 heading is, and whether by a
+/// variant: a listed one, or a near-miss (`收到和处理政府信息公开申请的情况`).
 fn identify(template: &crate::schema::Template, s: &Section) -> Option<(usize, bool)> {
     let key = key_of(&s.title);
-    template
+    let exact = template
         .headings
         .iter()
         .enumerate()
-        .find_map(|(i, h)| h.keys.iter().position(|k| *k == key).map(|p| (i, p > 0)))
+        .find_map(|(i, h)| h.keys.iter().position(|k| *k == key).map(|p| (i, p > 0)));
+    exact.or_else(|| {
+        template
+            .headings
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (i, strsim::normalized_levenshtein(&key, &h.keys[0])))
+            .filter(|&(_, sim)| sim >= NEAR_MISS)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| (i, true))
+    })
 }
 
 impl Check for Sections {

@@ -465,7 +465,14 @@ impl Check for Arithmetic {
                 ("左式", side_text(&self.expr.lhs)),
                 ("右式", side_text(&self.expr.rhs)),
             ];
-            let span = used.first().map_or(table.span.clone(), |(s, _)| s.clone());
+            // Per row: the row's label; per column: the first cell of the left side.
+            let row_span = match self.for_each {
+                ForEach::Row => table.row(&layout.rows[fixed].id).map(|r| r.span.clone()),
+                ForEach::Column => None,
+            };
+            let span = row_span
+                .or_else(|| used.first().map(|(s, _)| s.clone()))
+                .unwrap_or(table.span.clone());
             let related = used
                 .iter()
                 .map(|(s, m)| Related {

@@ -7,6 +7,8 @@ mod lines;
 pub use decode::{DecodeError, Encoding};
 pub use lines::{LineEnding, LineIndex, Position};
 
+use crate::read::{Extraction, Format, Location, Place};
+
 /// One input file: the original bytes, how they were decoded, and the text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -22,6 +24,17 @@ pub struct SourceFile {
     pub text: String,
     pub line_ending: LineEnding,
     pub lines: LineIndex,
+    /// Set when `text` was extracted from a Word, HTML or PDF file: such a
+    /// file is never written back.
+    pub origin: Option<Origin>,
+}
+
+/// What an extracted text came from, and where each piece of it stands there.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub format: Format,
+    /// Sorted by offset into `text`.
+    pub places: Vec<Place>,
 }
 
 impl SourceFile {
@@ -40,7 +53,47 @@ impl SourceFile {
             text: decoded.text,
             line_ending,
             lines,
+            origin: None,
         })
+    }
+
+    /// A file whose text was extracted from its bytes (Word, HTML, PDF): the
+    /// original bytes are kept, the extracted text is what positions refer to.
+    pub fn extracted(
+        name: impl Into<String>,
+        bytes: Vec<u8>,
+        format: Format,
+        extraction: Extraction,
+    ) -> Self {
+        let text = extraction.text;
+        let lines = LineIndex::new(&text);
+        let line_ending = LineEnding::detect(&text);
+        SourceFile {
+            name: name.into(),
+            bytes,
+            encoding: extraction.encoding.unwrap_or(Encoding::Utf8),
+            bom: false,
+            text,
+            line_ending,
+            lines,
+            origin: Some(Origin {
+                format,
+                places: extraction.places,
+            }),
+        }
+    }
+
+    /// Whether the text was extracted (and the file must not be written back).
+    pub fn is_extracted(&self) -> bool {
+        self.origin.is_some()
+    }
+
+    /// Where a byte offset into `text` stands in the original Word, HTML or
+    /// PDF file (第12段, 表三第5行第2列, 第3页); `None` for text files.
+    pub fn location(&self, offset: usize) -> Option<Location> {
+        let places = &self.origin.as_ref()?.places;
+        let i = places.partition_point(|p| p.start <= offset);
+        i.checked_sub(1).map(|i| places[i].location)
     }
 
     /// A file built from text already in memory (an editor buffer): UTF-8, no BOM.
@@ -56,6 +109,7 @@ impl SourceFile {
             text,
             line_ending,
             lines,
+            origin: None,
         }
     }
 

@@ -37,15 +37,20 @@ impl DateMention {
 }
 
 pub fn is_real(year: i32, month: u32, day: u32) -> bool {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
+    days_in_month(Some(year), month).is_some_and(|days| (1..=days).contains(&day))
+}
+
+/// How many days `month` has (`None` for no such month). Without a year,
+/// February has 29.
+pub fn days_in_month(year: Option<i32>, month: u32) -> Option<u32> {
+    let leap = year.is_none_or(|y| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0);
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
+        4 | 6 | 9 | 11 => Some(30),
+        2 if leap => Some(29),
+        2 => Some(28),
+        _ => None,
+    }
 }
 
 /// Every full date in `text`, in order.
@@ -73,6 +78,89 @@ pub fn find_dates(text: &str) -> Vec<DateMention> {
     out
 }
 
+static YEAR_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:19|20)[0-9]{2})\s*年\s*([0-9]{1,2})\s*月").expect("valid regex")
+});
+static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日|([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+        .expect("valid regex")
+});
+
+/// A date mention that cannot exist: a full date (`2019年2月30日`), a month
+/// of a year (`2020年13月`) or a day of a month with no year (`2月30日`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImpossibleDate {
+    pub year: Option<i32>,
+    pub month: u32,
+    pub day: Option<u32>,
+    /// Byte range within the searched text.
+    pub range: std::ops::Range<usize>,
+}
+
+/// Every date mention in `text` that names no real day or month, in order.
+/// Digits must be half-width (fold the text first).
+pub fn find_impossible_dates(text: &str) -> Vec<ImpossibleDate> {
+    let full = find_dates(text);
+    let covered = |r: &std::ops::Range<usize>| {
+        full.iter()
+            .any(|d| d.range.start < r.end && r.start < d.range.end)
+    };
+    let after_digit = |start: usize| {
+        text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit())
+    };
+    let mut out: Vec<ImpossibleDate> = full
+        .iter()
+        .filter(|d| d.date().is_none())
+        .map(|d| ImpossibleDate {
+            year: Some(d.year),
+            month: d.month,
+            day: Some(d.day),
+            range: d.range.clone(),
+        })
+        .collect();
+    for c in YEAR_MONTH.captures_iter(text) {
+        let m = c.get(0).expect("group 0");
+        let (Ok(year), Ok(month)) = (c[1].parse::<i32>(), c[2].parse::<u32>()) else {
+            continue;
+        };
+        if covered(&m.range()) || after_digit(m.start()) || (1..=12).contains(&month) {
+            continue;
+        }
+        out.push(ImpossibleDate {
+            year: Some(year),
+            month,
+            day: None,
+            range: m.range(),
+        });
+    }
+    for c in MONTH_DAY.captures_iter(text) {
+        let m = c.get(0).expect("group 0");
+        let parsed = match (c.get(1), c.get(2), c.get(3), c.get(4)) {
+            (Some(mo), Some(d), _, _) => mo.as_str().parse().ok().zip(d.as_str().parse().ok()),
+            (_, _, Some(mo), Some(d)) => heading_value(mo.as_str()).zip(heading_value(d.as_str())),
+            _ => None,
+        };
+        let Some((month, day)) = parsed else { continue };
+        if covered(&m.range()) || after_digit(m.start()) {
+            continue;
+        }
+        if days_in_month(None, month).is_some_and(|days| (1..=days).contains(&day)) {
+            continue;
+        }
+        out.push(ImpossibleDate {
+            year: None,
+            month,
+            day: Some(day),
+            range: m.range(),
+        });
+    }
+    out.sort_by_key(|d| d.range.start);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +173,24 @@ mod tests {
         assert_eq!(ymd, vec![(2020, 1, 31), (2022, 2, 8), (2021, 1, 20)]);
         assert!(find_dates("2019年2月30日")[0].date().is_none());
         assert!(is_real(2020, 2, 29) && !is_real(2019, 2, 29));
+    }
+
+    #[test]
+    fn finds_impossible_dates() {
+        let text = "2019年2月29日、2020年2月29日、2020年13月、2月30日、4月31日、2月29日、二〇二〇年十三月一日、1-12月、2019年11月";
+        let found: Vec<(Option<i32>, u32, Option<u32>)> = find_impossible_dates(text)
+            .iter()
+            .map(|d| (d.year, d.month, d.day))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (Some(2019), 2, Some(29)),
+                (Some(2020), 13, None),
+                (None, 2, Some(30)),
+                (None, 4, Some(31)),
+                (Some(2020), 13, Some(1)),
+            ]
+        );
     }
 }

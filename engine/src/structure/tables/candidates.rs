@@ -61,9 +61,12 @@ pub fn find(stream: &Stream, catalog: &Catalog) -> Vec<LayoutMatches> {
 fn dedupe(mut rows: Vec<Candidate>) -> Vec<Candidate> {
     rows.sort_by_key(|c| (c.start, c.row, std::cmp::Reverse(c.end)));
     rows.dedup_by(|b, a| a.row == b.row && a.start == b.start);
+    // Only matches starting within a label's length before `c` can contain it.
     let snapshot = rows.clone();
     rows.retain(|c| {
-        !snapshot.iter().any(|o| {
+        let from = snapshot.partition_point(|o| o.start + MAX_LABEL_CHARS < c.core);
+        let to = snapshot.partition_point(|o| o.start <= c.core);
+        !snapshot[from..to].iter().any(|o| {
             o.row != c.row
                 && o.core <= c.core
                 && c.end <= o.end
@@ -74,6 +77,9 @@ fn dedupe(mut rows: Vec<Candidate>) -> Vec<Candidate> {
 }
 
 const CN_DIGITS: &str = "一二三四五六七八九十";
+
+/// Longer than any row label with its numbering (key characters).
+const MAX_LABEL_CHARS: usize = 200;
 
 /// Where a label that starts at `core` really starts (its numbering
 /// included), or `None` when it does not stand at a plausible start.

@@ -54,6 +54,9 @@ pub fn recognise(stream: &Stream, catalog: &Catalog) -> Vec<Table> {
 /// key characters) from the previous row belongs to prose or another table.
 const MAX_ROW_DISTANCE: usize = 300;
 
+/// Longer than any row label of the layouts (in key characters).
+const MAX_LABEL: usize = 200;
+
 /// The chain of candidates with the most weight, rows strictly in layout
 /// order and positions strictly increasing.
 fn chain(stream: &Stream, schema: &TableSchema, cands: &[Candidate]) -> Vec<Candidate> {
@@ -75,7 +78,12 @@ fn chain(stream: &Stream, schema: &TableSchema, cands: &[Candidate]) -> Vec<Cand
     for i in 0..n {
         let w = weight(&cands[i]);
         let mut entry = (w, cands[i].start, None);
-        for j in 0..i {
+        // Only candidates ending within MAX_ROW_DISTANCE can precede this one;
+        // candidates are sorted by start and labels are short, so the window is
+        // bounded and the chain stays linear in the document's length.
+        let window =
+            cands[..i].partition_point(|c| c.start + MAX_ROW_DISTANCE + MAX_LABEL < cands[i].start);
+        for j in window..i {
             if cands[j].row < cands[i].row
                 && cands[j].end <= cands[i].start
                 && cands[i].start - cands[j].end <= MAX_ROW_DISTANCE
@@ -346,12 +354,18 @@ fn make_row(
         },
         Fit::Empty => Reading::Empty,
     };
+    // A row without a label of its own (表四's single row) is where its numbers are.
+    let first_cell = cells.iter().flatten().next().map(|c| c.span.clone());
+    let span = match (def.label.is_none(), first_cell) {
+        (true, Some(cell)) => cell,
+        _ => stream.src_range(label_start, label_end.max(label_start)),
+    };
     TableRow {
         id: def.id.clone(),
         label: def.display_label(),
         written_label,
         group: def.group,
-        span: stream.src_range(label_start, label_end.max(label_start)),
+        span,
         cells,
         reading,
     }

@@ -1,0 +1,272 @@
+//! Reading PDFs without letting one stall or crash the run. The engine's
+//! pure-Rust extraction runs in a child process (this binary, as a worker)
+//! with a time limit; when it fails (a garbled text layer from fonts without
+//! a Unicode map, or a file it cannot parse), poppler's `pdftotext -layout`
+//! is tried, also with a time limit. Other formats go straight to the engine.
+
+use std::io::{Read, Write};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+use gklint_engine::read::{Extraction, Format, Location, Place};
+use gklint_engine::schema::Catalog;
+use gklint_engine::{Parsed, parse_extracted};
+
+/// Set in the environment of the worker process.
+const WORKER_ENV: &str = "GKLINT_PDF_WORKER";
+/// Time one PDF may take in the worker, and in pdftotext.
+const TIME_LIMIT: Duration = Duration::from_secs(30);
+/// Output read from a child at most (the extracted text of a report is small).
+const MAX_OUTPUT: u64 = 256 << 20;
+
+/// Parses a report file; a PDF through the guarded extraction above.
+pub fn parse(name: &str, bytes: Vec<u8>, format: Format, catalog: &Catalog) -> Result<Parsed> {
+    if format != Format::Pdf {
+        return Ok(gklint_engine::parse(name, bytes, format, catalog)?);
+    }
+    let first = match extract_in_worker(&bytes) {
+        Ok(ex) => return Ok(parse_extracted(name, bytes, format, ex, catalog)),
+        Err(why) => why,
+    };
+    match pdftotext(&bytes) {
+        Ok(text) => match gklint_engine::read::pdf::from_layout(&text) {
+            Ok(ex) => Ok(parse_extracted(name, bytes, format, ex, catalog)),
+            Err(e) => bail!("{name}: {first}；改用 pdftotext 提取后仍无法使用：{e}"),
+        },
+        Err(Poppler::Missing) => bail!(
+            "{name}: {first}；也没有找到 pdftotext 可以改用（请安装 poppler：Debian/Ubuntu 上 apt install poppler-utils）"
+        ),
+        Err(Poppler::Failed(e)) => bail!("{name}: {first}；改用 pdftotext 也失败：{e}"),
+    }
+}
+
+/// In the worker process: reads a PDF on stdin, writes its extraction on
+/// stdout. `None` when this process is no worker.
+pub fn worker() -> Option<ExitCode> {
+    std::env::var_os(WORKER_ENV)?;
+    let mut bytes = Vec::new();
+    if std::io::stdin().read_to_end(&mut bytes).is_err() {
+        return Some(ExitCode::from(2));
+    }
+    let out = match gklint_engine::read::pdf::extract(&bytes) {
+        Ok(ex) => encode(&ex),
+        Err(e) => format!("ERR\n{e}"),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return Some(ExitCode::from(2));
+    }
+    Some(ExitCode::SUCCESS)
+}
+
+/// The pure-Rust extraction in a child process; the reason as text on failure.
+fn extract_in_worker(bytes: &[u8]) -> std::result::Result<Extraction, String> {
+    let Ok(exe) = std::env::current_exe() else {
+        // No way to isolate it: extract here (panics are caught by the engine).
+        return gklint_engine::read::pdf::extract(bytes).map_err(|e| e.to_string());
+    };
+    let mut cmd = Command::new(exe);
+    cmd.env(WORKER_ENV, "1");
+    match run(cmd, bytes) {
+        Ok(out) if out.success => decode(&out.stdout),
+        Ok(out) => Err(format!("读取 PDF 的子进程异常退出（{}）", out.stderr_tail)),
+        Err(Run::TimedOut) => Err(format!("读取 PDF 超过 {} 秒，已中止", TIME_LIMIT.as_secs())),
+        Err(Run::Spawn(e)) | Err(Run::Io(e)) => Err(format!("无法启动读取 PDF 的子进程（{e}）")),
+    }
+}
+
+enum Poppler {
+    Missing,
+    Failed(String),
+}
+
+/// `pdftotext -layout` of the bytes.
+fn pdftotext(bytes: &[u8]) -> std::result::Result<String, Poppler> {
+    let mut cmd = Command::new("pdftotext");
+    cmd.args(["-layout", "-enc", "UTF-8", "-q", "-", "-"]);
+    match run(cmd, bytes) {
+        Ok(out) if out.success => {
+            String::from_utf8(out.stdout).map_err(|_| Poppler::Failed("输出不是 UTF-8".into()))
+        }
+        Ok(out) => Err(Poppler::Failed(if out.stderr_tail.is_empty() {
+            "无法解析该文件".into()
+        } else {
+            out.stderr_tail
+        })),
+        Err(Run::Spawn(e)) if e.kind() == std::io::ErrorKind::NotFound => Err(Poppler::Missing),
+        Err(Run::TimedOut) => Err(Poppler::Failed(format!(
+            "超过 {} 秒，已中止",
+            TIME_LIMIT.as_secs()
+        ))),
+        Err(Run::Spawn(e)) | Err(Run::Io(e)) => Err(Poppler::Failed(e.to_string())),
+    }
+}
+
+struct Output {
+    success: bool,
+    stdout: Vec<u8>,
+    /// The last line of standard error.
+    stderr_tail: String,
+}
+
+enum Run {
+    Spawn(std::io::Error),
+    Io(std::io::Error),
+    TimedOut,
+}
+
+/// Runs `cmd` with `input` on stdin, killing it after [`TIME_LIMIT`].
+fn run(mut cmd: Command, input: &[u8]) -> std::result::Result<Output, Run> {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(Run::Spawn)?;
+    let (Some(mut stdin), Some(stdout), Some(stderr)) =
+        (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(Run::Io(std::io::Error::other("no pipes")));
+    };
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        // A child that stops reading early (it failed) closes the pipe.
+        let _ = stdin.write_all(&input);
+    });
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.take(MAX_OUTPUT).read_to_end(&mut buf);
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stderr.take(1 << 20).read_to_end(&mut buf);
+        buf
+    });
+    let deadline = Instant::now() + TIME_LIMIT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Run::TimedOut);
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Run::Io(e));
+            }
+        }
+    };
+    let _ = writer.join();
+    let stdout = out_reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    let stderr = String::from_utf8_lossy(&stderr);
+    let tail = stderr
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    Ok(Output {
+        success: status.success(),
+        stdout,
+        stderr_tail: tail,
+    })
+}
+
+/// The worker's answer: `OK`, one line per place (`offset kind numbers…`),
+/// `TEXT`, then the text; or `ERR` and the message.
+fn encode(ex: &Extraction) -> String {
+    let mut out = String::from("OK\n");
+    for p in &ex.places {
+        let line = match p.location {
+            Location::Page(n) => format!("{} page {n}\n", p.start),
+            Location::Paragraph(n) => format!("{} para {n}\n", p.start),
+            Location::Cell { table, row, col } => {
+                format!("{} cell {table} {row} {col}\n", p.start)
+            }
+        };
+        out.push_str(&line);
+    }
+    out.push_str("TEXT\n");
+    out.push_str(&ex.text);
+    out
+}
+
+fn decode(bytes: &[u8]) -> std::result::Result<Extraction, String> {
+    let s = std::str::from_utf8(bytes).map_err(|_| "读取 PDF 的子进程输出无效".to_owned())?;
+    if let Some(msg) = s.strip_prefix("ERR\n") {
+        return Err(msg.to_owned());
+    }
+    let bad = || "读取 PDF 的子进程输出无效".to_owned();
+    let body = s.strip_prefix("OK\n").ok_or_else(bad)?;
+    let (head, text) = body.split_once("TEXT\n").ok_or_else(bad)?;
+    let mut places = Vec::new();
+    for line in head.lines() {
+        let f: Vec<&str> = line.split(' ').collect();
+        let n = |i: usize| f.get(i).and_then(|v| v.parse::<u32>().ok()).ok_or_else(bad);
+        let start: usize = f.first().and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+        let location = match f.get(1).copied() {
+            Some("page") => Location::Page(n(2)?),
+            Some("para") => Location::Paragraph(n(2)?),
+            Some("cell") => Location::Cell {
+                table: n(2)?,
+                row: n(3)?,
+                col: n(4)?,
+            },
+            _ => return Err(bad()),
+        };
+        if start > text.len() || !text.is_char_boundary(start) {
+            return Err(bad());
+        }
+        places.push(Place { start, location });
+    }
+    Ok(Extraction {
+        text: text.to_owned(),
+        places,
+        encoding: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worker_answers_round_trip() {
+        let ex = Extraction {
+            text: "一、总体情况\n规章\t0\n".into(),
+            places: vec![
+                Place {
+                    start: 0,
+                    location: Location::Page(1),
+                },
+                Place {
+                    start: 19,
+                    location: Location::Cell {
+                        table: 2,
+                        row: 3,
+                        col: 4,
+                    },
+                },
+            ],
+            encoding: None,
+        };
+        let back = decode(encode(&ex).as_bytes()).unwrap();
+        assert_eq!(back.text, ex.text);
+        assert_eq!(back.places, ex.places);
+        assert_eq!(decode(b"ERR\nbad").unwrap_err(), "bad");
+        assert!(decode(b"OK\n99 page 1\nTEXT\nab").is_err());
+    }
+}

@@ -1,0 +1,25 @@
+//! A plugin from a future gklint: ABI version 2, and a layout gklint 1
+//! does not know. gklint must read the version and stop there.
+
+#[repr(C)]
+pub struct FutureDescriptor {
+    pub abi_version: u32,
+    /// Something version 2 might have that version 1 does not.
+    pub flags: u64,
+    pub boom: Option<unsafe extern "C" fn()>,
+}
+
+// SAFETY: plain data and a function pointer.
+unsafe impl Sync for FutureDescriptor {}
+
+unsafe extern "C" fn boom() {
+    std::process::abort();
+}
+
+#[unsafe(no_mangle)]
+#[allow(non_upper_case_globals)]
+pub static gklint_plugin_v1: FutureDescriptor = FutureDescriptor {
+    abi_version: 2,
+    flags: u64::MAX,
+    boom: Some(boom),
+};
