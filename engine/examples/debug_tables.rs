@@ -7,7 +7,7 @@ fn main() {
         let fmt = read::Format::from_path(&path).unwrap();
         let doc = read::read(&src.text, fmt);
         let stream = structure::stream::Stream::new(&src.text, &doc);
-        let tables = structure::tables::recognise(&stream, &catalog);
+        let tables = structure::tables::recognise(&stream, &catalog, &Default::default());
         println!("=== {path}");
         for t in &tables {
             println!(

@@ -2,6 +2,7 @@
 //! out. No file system, threads or processes here (the CLI and language
 //! server own those), so the engine can also run in a browser.
 
+pub mod cancel;
 pub mod cross;
 pub mod diagnostic;
 pub mod fix;
@@ -86,8 +87,19 @@ pub fn parse_extracted(
 
 /// Builds the model of an already decoded source (an editor buffer).
 pub fn parse_source(source: SourceFile, format: Format, catalog: &Catalog) -> Parsed {
+    parse_source_cancellable(source, format, catalog, &cancel::Cancel::default())
+}
+
+/// [`parse_source`] that stops building the model early once `cancel` says
+/// so (the caller then discards the result: it is incomplete).
+pub fn parse_source_cancellable(
+    source: SourceFile,
+    format: Format,
+    catalog: &Catalog,
+    cancel: &cancel::Cancel,
+) -> Parsed {
     let document = read::read(&source.text, format);
-    let report = structure::build(&source.text, &document, catalog);
+    let report = structure::build(&source.text, &document, catalog, cancel);
     Parsed {
         source,
         document,

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::Parsed;
+use crate::cancel::Cancel;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::pack::PackSet;
 use crate::rules::{Context, RunSettings};
@@ -16,6 +17,8 @@ pub struct Options {
     pub disabled: HashSet<String>,
     /// Rules to run whatever the packs' `applies` say (used by `test-pack`).
     pub only: Option<HashSet<String>>,
+    /// Checked between rules: a run's per-file time limit.
+    pub cancel: Cancel,
 }
 
 /// Lints a parsed report with the packs that apply to it.
@@ -48,10 +51,14 @@ pub fn lint(packs: &PackSet, parsed: &Parsed, options: &Options) -> Vec<Diagnost
         report,
         catalog: &packs.catalog,
         settings: &options.settings,
+        folded: Default::default(),
     };
     let mut out = Vec::new();
     for p in &active {
         for rule in &p.rules {
+            if options.cancel.is_cancelled() {
+                return out;
+            }
             let id = rule.meta.id.as_str();
             if options.only.as_ref().is_some_and(|only| !only.contains(id)) {
                 continue;

@@ -6,7 +6,6 @@ use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 
-use super::scope::Folded;
 use super::{Check, Compile, Context, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::pack::PackError;
@@ -421,7 +420,7 @@ fn find(item: Item, text: &str) -> Vec<Found> {
 
 impl Check for Contact {
     fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
-        let folded = Folded::new(cx.text(), 0);
+        let folded = cx.folded();
         let found = find(self.item, &folded.text);
         let name = self.item.name().to_owned();
         if !self.form {

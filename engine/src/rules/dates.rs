@@ -203,7 +203,7 @@ fn why_impossible(d: &ImpossibleDate) -> String {
 }
 
 fn invalid(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
-    let folded = Folded::new(cx.text(), 0);
+    let folded = cx.folded();
     let year = cx.report.year.as_ref().map(|y| y.value.to_string());
     for d in find_impossible_dates(&folded.text) {
         let span = folded.original(d.range.clone());
@@ -221,7 +221,7 @@ fn period(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
     let Some(y) = cx.report.year.as_ref().map(|y| y.value) else {
         return;
     };
-    let folded = Folded::new(cx.text(), 0);
+    let folded = cx.folded();
     for c in PERIOD.captures_iter(&folded.text) {
         let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i32>().ok());
         let (Some(y1), Some(m1), Some(d1), Some(m2), Some(d2)) =
@@ -357,7 +357,7 @@ fn future_year(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>, scope: 
     let Some(y) = cx.report.year.as_ref().map(|y| y.value) else {
         return;
     };
-    let folded = Folded::new(cx.text(), 0);
+    let folded = cx.folded();
     let text = folded.text.as_str();
     let published = cx.report.published.as_ref().map(|p| p.span.clone());
     // Metadata and signature lines carry the publication date, which the

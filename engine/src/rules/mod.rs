@@ -52,11 +52,18 @@ pub struct Context<'a> {
     pub report: &'a Report,
     pub catalog: &'a Catalog,
     pub settings: &'a RunSettings,
+    /// The whole text folded (NFKC), made once for all the rules that fold.
+    pub folded: std::sync::OnceLock<scope::Folded>,
 }
 
 impl Context<'_> {
     pub fn text(&self) -> &str {
         &self.source.text
+    }
+
+    pub fn folded(&self) -> &scope::Folded {
+        self.folded
+            .get_or_init(|| scope::Folded::new(&self.source.text, 0))
     }
 }
 

@@ -1,8 +1,6 @@
 //! Text regions a rule looks at: the whole report, or one level-1 section,
 //! optionally with full-width characters folded to half-width.
 
-use unicode_normalization::UnicodeNormalization;
-
 use crate::model::Report;
 
 /// The byte range of the level-1 section a scope names (`六` or its title).
@@ -33,11 +31,7 @@ impl Folded {
         let mut map = Vec::with_capacity(text.len());
         for (i, ch) in text.char_indices() {
             let start = out.len();
-            if ch.is_ascii() {
-                out.push(ch);
-            } else {
-                out.extend(std::iter::once(ch).nfkc());
-            }
+            crate::structure::stream::nfkc_char(ch, |c| out.push(c));
             map.extend(std::iter::repeat_n(base + i, out.len() - start));
         }
         Folded {
@@ -45,6 +39,15 @@ impl Folded {
             map,
             end: base + text.len(),
         }
+    }
+
+    /// The folded text of the original byte range `r`, with the folded
+    /// offset it starts at (add it to offsets in the slice before
+    /// [`Folded::original`]).
+    pub fn slice(&self, r: std::ops::Range<usize>) -> (usize, &str) {
+        let a = self.map.partition_point(|&o| o < r.start);
+        let b = self.map.partition_point(|&o| o < r.end);
+        (a, &self.text[a..b.max(a)])
     }
 
     /// The original byte range of a folded range.

@@ -127,13 +127,13 @@ impl Check for Pattern {
         let Some((range, text)) = region(cx, self.section.as_deref()) else {
             return;
         };
-        let folded = self.fold.then(|| Folded::new(text, range.start));
+        let folded = self.fold.then(|| (cx.folded(), cx.folded().slice(range.clone())));
         let hits: Vec<std::ops::Range<usize>> = match &folded {
-            Some(f) => self
+            Some((f, (at, hay))) => self
                 .matcher
-                .find_all(&f.text)
+                .find_all(hay)
                 .into_iter()
-                .map(|r| f.original(r))
+                .map(|r| f.original(at + r.start..at + r.end))
                 .collect(),
             None => self
                 .matcher
@@ -210,11 +210,11 @@ impl Check for Substitution {
         let Some((range, text)) = region(cx, self.section.as_deref()) else {
             return;
         };
-        let folded = self.fold.then(|| Folded::new(text, range.start));
-        let hay = folded.as_ref().map_or(text, |f| f.text.as_str());
+        let folded = self.fold.then(|| (cx.folded(), cx.folded().slice(range.clone())));
+        let hay = folded.as_ref().map_or(text, |(_, (_, h))| h);
         for m in self.automaton.find_iter(hay) {
             let span = match &folded {
-                Some(f) => f.original(m.range()),
+                Some((f, (at, _))) => f.original(at + m.start()..at + m.end()),
                 None => range.start + m.start()..range.start + m.end(),
             };
             let k = m.pattern().as_usize();

@@ -104,8 +104,20 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 /// Not UTF-8: ask chardetng, restricted to the encodings a Chinese report can
 /// plausibly use; anything else is read as GB18030 (what Chinese Windows saves).
 fn guess_legacy(bytes: &[u8]) -> Encoding {
+    // The first 16 KiB tell as well as the whole file and keep detection
+    // linear in nothing; cut after an ASCII byte so no character is split.
+    const SAMPLE: usize = 16 << 10;
+    let sample = if bytes.len() > SAMPLE {
+        let cut = bytes[..SAMPLE]
+            .iter()
+            .rposition(|b| b.is_ascii())
+            .map_or(SAMPLE, |i| i + 1);
+        &bytes[..cut]
+    } else {
+        bytes
+    };
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
+    detector.feed(sample, true);
     let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny);
     if guess == encoding_rs::BIG5 {
         Encoding::Big5

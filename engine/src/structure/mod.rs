@@ -8,13 +8,20 @@ pub mod sections;
 pub mod stream;
 pub mod tables;
 
+use crate::cancel::Cancel;
 use crate::model::{Paragraph, Report, TemplateBasis};
 use crate::read::{BlockKind, Document};
 use crate::schema::Catalog;
 
-pub fn build(text: &str, doc: &Document, catalog: &Catalog) -> Report {
+pub fn build(text: &str, doc: &Document, catalog: &Catalog, cancel: &Cancel) -> Report {
     let stream = stream::Stream::new(text, doc);
-    let tables = tables::recognise(&stream, catalog);
+    if cancel.is_cancelled() {
+        return Report::default();
+    }
+    let tables = tables::recognise(&stream, catalog, cancel);
+    if cancel.is_cancelled() {
+        return Report::default();
+    }
     let spans: Vec<_> = tables.iter().map(|t| t.span.clone()).collect();
     let sections = sections::find(text, &stream, catalog, &spans);
     let head = header::read(text, doc);

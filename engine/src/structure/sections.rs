@@ -93,11 +93,7 @@ pub fn find(text: &str, stream: &Stream, catalog: &Catalog, tables: &[Span]) -> 
 }
 
 fn line_end(stream: &Stream, from: usize) -> usize {
-    let mut j = from;
-    while j < stream.chars.len() && (j == from || stream.chars[j].sep < Sep::Line) {
-        j += 1;
-    }
-    j
+    stream.line_end(from)
 }
 
 /// `一、…` (or a wrong `2、…` standing for a template heading) at `i`.

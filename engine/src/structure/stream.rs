@@ -27,9 +27,45 @@ pub struct Stream {
     pub chars: Vec<KeyChar>,
     /// Byte offset in `key` of each character (for mapping automaton matches).
     key_offsets: Vec<u32>,
+    /// For each index, the first index at or after it that starts a line
+    /// (computed once, on first use: one scan instead of one per heading).
+    line_starts_after: std::sync::OnceLock<Vec<u32>>,
+}
+
+/// The NFKC form of one character, passed to `f` char by char. Chinese text
+/// is mostly characters NFKC leaves alone, or full-width ASCII that it maps
+/// to ASCII: those skip the general (slow) normaliser.
+#[inline]
+pub fn nfkc_char(ch: char, mut f: impl FnMut(char)) {
+    match ch as u32 {
+        0..=0x7F | 0x3001..=0x3035 | 0x4E00..=0x9FFF => f(ch),
+        0xFF01..=0xFF5E => f(char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch)),
+        _ => std::iter::once(ch).nfkc().for_each(f),
+    }
 }
 
 impl Stream {
+    /// The end of the line containing `from`: the first index after `from`
+    /// whose break is a line break or more, or the end of the stream.
+    pub fn line_end(&self, from: usize) -> usize {
+        if from >= self.chars.len() {
+            return from;
+        }
+        let next = self.line_starts_after.get_or_init(|| {
+            let n = self.chars.len();
+            let mut v = vec![n as u32; n + 1];
+            for j in (0..n).rev() {
+                v[j] = if self.chars[j].sep >= Sep::Line {
+                    j as u32
+                } else {
+                    v[j + 1]
+                };
+            }
+            v
+        });
+        next[from + 1] as usize
+    }
+
     pub fn new(text: &str, doc: &Document) -> Stream {
         let mut s = Stream::default();
         for frag in &doc.fragments {
@@ -62,11 +98,11 @@ impl Stream {
                 if ch.is_ascii() {
                     push(ch, &mut s);
                 } else {
-                    for c in std::iter::once(ch).nfkc() {
+                    nfkc_char(ch, |c| {
                         if !c.is_whitespace() {
                             push(canonical(c), &mut s);
                         }
-                    }
+                    });
                 }
             }
         }
@@ -152,6 +188,17 @@ fn is_page_number(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nfkc_fast_path_agrees_with_the_normaliser() {
+        for cp in (0x3001..=0x3035).chain(0x4E00..=0x9FFF).chain(0xFF01..=0xFF5E) {
+            let ch = char::from_u32(cp).unwrap();
+            let mut fast = String::new();
+            nfkc_char(ch, |c| fast.push(c));
+            let slow: String = std::iter::once(ch).nfkc().collect();
+            assert_eq!(fast, slow, "U+{cp:04X}");
+        }
+    }
     use crate::read::{Format, read};
 
     #[test]

@@ -8,6 +8,7 @@ mod values;
 use candidates::{Candidate, LayoutMatches};
 use values::{Fit, FitCell};
 
+use crate::cancel::Cancel;
 use crate::model::{Cell, ColumnInfo, Reading, Table, TableRow};
 use crate::read::Sep;
 use crate::schema::{Catalog, TableSchema};
@@ -19,10 +20,13 @@ struct Recognised {
     score: usize,
 }
 
-pub fn recognise(stream: &Stream, catalog: &Catalog) -> Vec<Table> {
+pub fn recognise(stream: &Stream, catalog: &Catalog, cancel: &Cancel) -> Vec<Table> {
     let matches = candidates::find(stream, catalog);
     let mut best: Vec<Recognised> = Vec::new();
     for (schema, m) in catalog.tables.iter().zip(&matches) {
+        if cancel.is_cancelled() {
+            return Vec::new();
+        }
         let Some(rec) = build(stream, schema, m) else {
             continue;
         };
