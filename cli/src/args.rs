@@ -158,6 +158,12 @@ pub struct CheckArgs {
     /// 工具自身消息的语言。
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
+    /// 单个文件的大小上限（如 20MB、512KB），超过的文件不读取、报错并继续检查其他文件；默认 20MB。
+    #[arg(long, value_name = "SIZE", value_parser = crate::limits::parse_size)]
+    pub max_file_size: Option<u64>,
+    /// 单个文件的处理时间上限（秒），超时的文件报错并跳过，其他文件照常检查；默认 10。
+    #[arg(long, value_name = "SECONDS", value_parser = crate::limits::parse_timeout)]
+    pub timeout: Option<std::time::Duration>,
     /// 历年报告所在目录（可重复）：只用于跨年度核对（上年结转、现行有效件数、文字雷同），不报告其自身的问题。
     #[arg(long, value_name = "DIR")]
     pub history: Vec<PathBuf>,

@@ -25,18 +25,39 @@ pub struct Entry {
     pub message: String,
 }
 
-pub fn write(results: &[FileResult], path: &Path) -> Result<usize> {
-    let mut entries = Vec::new();
-    for r in results {
-        for (d, f) in r.diagnostics.iter().zip(fingerprint::of_file(r)) {
-            entries.push(Entry {
-                path: r.path.clone(),
-                rule: d.rule.clone(),
-                fingerprint: f,
-                message: d.message.clone(),
-            });
-        }
-    }
+/// The path a baseline records: relative to the current folder when the
+/// file lies under it (however it was named: `./d/r.txt`, `d/r.txt`, an
+/// absolute path), with forward slashes.
+pub fn key_path(path: &str) -> String {
+    let p = Path::new(path);
+    let rel = std::fs::canonicalize(p).ok().and_then(|abs| {
+        let cwd = std::env::current_dir().ok()?.canonicalize().ok()?;
+        abs.strip_prefix(&cwd).ok().map(Path::to_path_buf)
+    });
+    let shown = rel
+        .as_deref()
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/");
+    shown.trim_start_matches("./").to_owned()
+}
+
+/// The entries of one file's findings.
+pub fn entries(r: &FileResult) -> Vec<Entry> {
+    let path = key_path(&r.path);
+    r.diagnostics
+        .iter()
+        .zip(fingerprint::of_file(r))
+        .map(|(d, f)| Entry {
+            path: path.clone(),
+            rule: d.rule.clone(),
+            fingerprint: f,
+            message: d.message.clone(),
+        })
+        .collect()
+}
+
+pub fn write(entries: Vec<Entry>, path: &Path) -> Result<usize> {
     let n = entries.len();
     let json = serde_json::to_string_pretty(&Baseline {
         version: 1,
@@ -53,34 +74,61 @@ pub fn read(path: &Path) -> Result<Baseline> {
     serde_json::from_str(&text).with_context(|| format!("基线文件 {} 格式有误", path.display()))
 }
 
-/// Drops findings the baseline knows; returns the baseline entries no finding matched.
-pub fn filter(results: &mut [FileResult], baseline: &Baseline) -> Vec<Entry> {
-    let mut known: HashMap<(&str, &str, &str), usize> = HashMap::new();
-    for (i, e) in baseline.entries.iter().enumerate() {
-        known.insert(
-            (e.path.as_str(), e.rule.as_str(), e.fingerprint.as_str()),
-            i,
-        );
+/// Matches findings against a baseline file by file, remembering which
+/// entries were used, to name the stale ones at the end.
+pub struct Matcher {
+    baseline: Baseline,
+    known: HashMap<(String, String, String), usize>,
+    used: Vec<bool>,
+    linted: std::collections::HashSet<String>,
+}
+
+impl Matcher {
+    pub fn new(baseline: Baseline) -> Matcher {
+        let known = baseline
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                (
+                    (key_path(&e.path), e.rule.clone(), e.fingerprint.clone()),
+                    i,
+                )
+            })
+            .collect();
+        let used = vec![false; baseline.entries.len()];
+        Matcher {
+            baseline,
+            known,
+            used,
+            linted: Default::default(),
+        }
     }
-    let mut used = vec![false; baseline.entries.len()];
-    for r in results.iter_mut() {
+
+    /// Drops the findings the baseline knows.
+    pub fn filter(&mut self, r: &mut FileResult) {
+        let path = key_path(&r.path);
         let prints = fingerprint::of_file(r);
         let mut keep = Vec::new();
         for (d, f) in r.diagnostics.drain(..).zip(prints) {
-            match known.get(&(r.path.as_str(), d.rule.as_str(), f.as_str())) {
-                Some(&i) => used[i] = true,
+            match self.known.get(&(path.clone(), d.rule.clone(), f)) {
+                Some(&i) => self.used[i] = true,
                 None => keep.push(d),
             }
         }
         r.diagnostics = keep;
+        self.linted.insert(path);
     }
-    // Entries of files not linted this time are not stale: they were not looked at.
-    let linted: std::collections::HashSet<&str> = results.iter().map(|r| r.path.as_str()).collect();
-    baseline
-        .entries
-        .iter()
-        .zip(used)
-        .filter(|(e, u)| !u && linted.contains(e.path.as_str()))
-        .map(|(e, _)| e.clone())
-        .collect()
+
+    /// The entries no finding matched, among the files linted (entries of
+    /// files not linted this time were not looked at, so they are not stale).
+    pub fn stale(&self) -> Vec<Entry> {
+        self.baseline
+            .entries
+            .iter()
+            .zip(&self.used)
+            .filter(|(e, u)| !**u && self.linted.contains(&key_path(&e.path)))
+            .map(|(e, _)| e.clone())
+            .collect()
+    }
 }

@@ -37,6 +37,19 @@ struct ConfigFile {
     deadlines: Option<DeadlinesFile>,
     #[serde(default)]
     ignore: Vec<String>,
+    #[serde(default)]
+    limits: Option<LimitsFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsFile {
+    /// `20MB`, `512KB`, or bytes.
+    #[serde(default)]
+    max_file_size: Option<String>,
+    /// Seconds per file.
+    #[serde(default)]
+    timeout: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,6 +83,9 @@ pub struct Config {
     /// (department, government) deadlines as (month, day).
     deadlines: [Option<(u32, u32)>; 2],
     ignore: Option<GlobSet>,
+    /// Per-file limits set by this config (the command line wins).
+    pub max_file_size: Option<u64>,
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// Settings for the files matching a glob set.
@@ -91,7 +107,10 @@ impl Config {
                 .map_or(String::new(), |l| format!(":{}:{}", l.line(), l.column()));
             anyhow!("配置文件 {}{at} 有误：{e}", path.display())
         })?;
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        // Absolute, so that globs match however the config was named (`--config gklint.yaml`).
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let dir = std::path::absolute(parent.unwrap_or(Path::new(".")))
+            .unwrap_or_else(|_| parent.map(Path::to_path_buf).unwrap_or_default());
         let bad = |what: String| anyhow!("配置文件 {}：{what}", path.display());
         let settings = |m: &HashMap<String, String>| -> Result<Vec<(String, Setting)>> {
             let mut v: Vec<(String, Setting)> = m
@@ -144,7 +163,24 @@ impl Config {
         for o in &file.overrides {
             overrides.push((globs(&o.files)?, settings(&o.rules)?, kind(&o.office_kind)?));
         }
+        let limits = file.limits.as_ref();
+        let max_file_size = match limits.and_then(|l| l.max_file_size.as_deref()) {
+            Some(s) => Some(
+                super::limits::parse_size(s)
+                    .map_err(|e| bad(format!("limits.max_file_size：{e}")))?,
+            ),
+            None => None,
+        };
+        let timeout = match limits.and_then(|l| l.timeout) {
+            Some(t) => Some(
+                super::limits::parse_timeout(&t.to_string())
+                    .map_err(|e| bad(format!("limits.timeout：{e}")))?,
+            ),
+            None => None,
+        };
         Ok(Config {
+            max_file_size,
+            timeout,
             packs: file.packs.iter().map(|p| dir.join(p)).collect(),
             plugins: file.plugins.iter().map(|p| dir.join(p)).collect(),
             rules: settings(&file.rules)?,
@@ -296,4 +332,10 @@ overrides: []
 # 不检查的文件（glob 模式，相对本文件）：
 ignore: []
 #  - "草稿/**"
+
+# 单个文件的上限：超过大小的文件不读取，超过时间的文件跳过；都会报错并继续检查其他文件。
+# 命令行的 --max-file-size、--timeout 优先。
+# limits:
+#   max_file_size: 20MB
+#   timeout: 10
 "#;

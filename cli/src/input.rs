@@ -10,19 +10,49 @@ use gklint_engine::read::Format;
 pub fn read_report(path: &Path) -> Result<(Vec<u8>, Format)> {
     let name = path.display().to_string();
     let Some(format) = Format::from_path(&name) else {
-        bail!("{name}：不支持的文件类型（gklint 读取 .txt、.md）");
+        bail!("{name}：不支持的文件类型（gklint 读取 .txt、.md、.html、.htm、.docx、.pdf）");
     };
     let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {name}"))?;
     Ok((bytes, format))
 }
 
+/// The bytes and format of a report file no larger than `max` bytes.
+pub fn read_report_within(path: &Path, max: u64) -> Result<(Vec<u8>, Format)> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).with_context(|| format!("无法读取文件 {name}"))?;
+    if !meta.is_file() {
+        bail!("{name} 不是普通文件，未读取");
+    }
+    if meta.len() > max {
+        bail!(
+            "{name} 大小为 {}，超过单个文件的上限 {}，未检查（可用 --max-file-size 或配置中的 limits.max_file_size 调整）",
+            crate::limits::human_size(meta.len()),
+            crate::limits::human_size(max)
+        );
+    }
+    read_report(path)
+}
+
 /// The report files under `paths`: files as given, folders walked (honouring
 /// .gitignore, skipping hidden files), sorted for a deterministic order.
+/// A path that does not exist is an error.
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let (files, missing) = collect_all(paths)?;
+    match missing.first() {
+        Some(p) => bail!("找不到文件或目录：{}", p.display()),
+        None => Ok(files),
+    }
+}
+
+/// Like [`collect`], but the paths that do not exist are returned apart, so
+/// that the others can still be linted.
+pub fn collect_all(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let mut out = Vec::new();
+    let mut missing = Vec::new();
     for p in paths {
         if !p.exists() {
-            bail!("找不到文件或目录：{}", p.display());
+            missing.push(p.clone());
+            continue;
         }
         if p.is_file() {
             out.push(p.clone());
@@ -41,5 +71,5 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     }
     out.sort();
     out.dedup();
-    Ok(out)
+    Ok((out, missing))
 }

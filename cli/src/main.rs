@@ -7,6 +7,7 @@ mod config;
 mod fingerprint;
 mod fixing;
 mod input;
+mod limits;
 mod output;
 mod packs;
 mod pdf;

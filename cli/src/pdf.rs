@@ -9,22 +9,61 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
+use gklint_engine::cancel::Cancel;
 use gklint_engine::read::{Extraction, Format, Location, Place};
 use gklint_engine::schema::Catalog;
 use gklint_engine::{Parsed, parse_extracted};
 
 /// Set in the environment of the worker process.
 const WORKER_ENV: &str = "GKLINT_PDF_WORKER";
-/// Time one PDF may take in the worker, and in pdftotext.
+/// Time one PDF may take in the worker, and in pdftotext, unless the run
+/// sets its own per-file limit.
 const TIME_LIMIT: Duration = Duration::from_secs(30);
+
+thread_local! {
+    /// The limit of the file this thread is reading, and when it runs out
+    /// (set by [`parse_within`]): the worker and pdftotext share one budget.
+    static LIMIT: std::cell::Cell<Duration> = const { std::cell::Cell::new(TIME_LIMIT) };
+    static DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
+
+fn limit() -> Duration {
+    LIMIT.with(|l| l.get())
+}
 /// Output read from a child at most (the extracted text of a report is small).
 const MAX_OUTPUT: u64 = 256 << 20;
 
 /// Parses a report file; a PDF through the guarded extraction above.
 pub fn parse(name: &str, bytes: Vec<u8>, format: Format, catalog: &Catalog) -> Result<Parsed> {
+    parse_within(name, bytes, format, catalog, TIME_LIMIT, &Cancel::default())
+}
+
+/// [`parse`] with a time limit: a PDF's child processes are killed after
+/// `limit`; building the model stops when `cancel` says so.
+pub fn parse_within(
+    name: &str,
+    bytes: Vec<u8>,
+    format: Format,
+    catalog: &Catalog,
+    limit: Duration,
+    cancel: &Cancel,
+) -> Result<Parsed> {
     if format != Format::Pdf {
-        return Ok(gklint_engine::parse(name, bytes, format, catalog)?);
+        if format.is_extracted() {
+            return Ok(gklint_engine::parse(name, bytes, format, catalog)?);
+        }
+        let source = gklint_engine::source::SourceFile::decode(name, bytes).map_err(|source| {
+            gklint_engine::ParseError::Decode {
+                path: name.to_owned(),
+                source,
+            }
+        })?;
+        return Ok(gklint_engine::parse_source_cancellable(
+            source, format, catalog, cancel,
+        ));
     }
+    LIMIT.with(|l| l.set(limit));
+    DEADLINE.with(|d| d.set(Some(Instant::now() + limit)));
     let first = match extract_in_worker(&bytes) {
         Ok(ex) => return Ok(parse_extracted(name, bytes, format, ex, catalog)),
         Err(why) => why,
@@ -75,7 +114,7 @@ fn extract_in_worker(bytes: &[u8]) -> std::result::Result<Extraction, String> {
     match run(cmd, bytes) {
         Ok(out) if out.success => decode(&out.stdout),
         Ok(out) => Err(format!("读取 PDF 的子进程异常退出（{}）", out.stderr_tail)),
-        Err(Run::TimedOut) => Err(format!("读取 PDF 超过 {} 秒，已中止", TIME_LIMIT.as_secs())),
+        Err(Run::TimedOut) => Err(format!("读取 PDF 超过 {} 秒，已中止", limit().as_secs())),
         Err(Run::Spawn(e)) | Err(Run::Io(e)) => Err(format!("无法启动读取 PDF 的子进程（{e}）")),
     }
 }
@@ -101,7 +140,7 @@ fn pdftotext(bytes: &[u8]) -> std::result::Result<String, Poppler> {
         Err(Run::Spawn(e)) if e.kind() == std::io::ErrorKind::NotFound => Err(Poppler::Missing),
         Err(Run::TimedOut) => Err(Poppler::Failed(format!(
             "超过 {} 秒，已中止",
-            TIME_LIMIT.as_secs()
+            limit().as_secs()
         ))),
         Err(Run::Spawn(e)) | Err(Run::Io(e)) => Err(Poppler::Failed(e.to_string())),
     }
@@ -120,7 +159,7 @@ enum Run {
     TimedOut,
 }
 
-/// Runs `cmd` with `input` on stdin, killing it after [`TIME_LIMIT`].
+/// Runs `cmd` with `input` on stdin, killing it after the file's time limit.
 fn run(mut cmd: Command, input: &[u8]) -> std::result::Result<Output, Run> {
     let mut child = cmd
         .stdin(Stdio::piped())
@@ -150,7 +189,9 @@ fn run(mut cmd: Command, input: &[u8]) -> std::result::Result<Output, Run> {
         let _ = stderr.take(1 << 20).read_to_end(&mut buf);
         buf
     });
-    let deadline = Instant::now() + TIME_LIMIT;
+    let deadline = DEADLINE
+        .with(|d| d.get())
+        .unwrap_or_else(|| Instant::now() + limit());
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,

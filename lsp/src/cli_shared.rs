@@ -12,3 +12,7 @@ pub mod config;
 #[path = "../../cli/src/packs.rs"]
 #[allow(dead_code)]
 pub mod packs;
+
+#[path = "../../cli/src/limits.rs"]
+#[allow(dead_code)]
+pub mod limits;

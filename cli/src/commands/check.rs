@@ -1,14 +1,18 @@
-//! `gklint check`: lint files and folders in parallel; print findings in
-//! path order; exit 1 when a finding reaches `--fail-on`, 2 on usage, config
-//! or I/O errors.
+//! `gklint check`: lint files and folders in parallel and write each file's
+//! findings as soon as it and those before it are done, in path order (a
+//! run over ten thousand reports holds a few hundred at a time); then the
+//! findings that compare reports across years. Exit 1 when a finding
+//! reaches `--fail-on`, 2 on usage, config or I/O errors.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Read as _};
+use std::io::{IsTerminal, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+use gklint_engine::cancel::Cancel;
 use gklint_engine::diagnostic::Severity;
 use gklint_engine::lint::{Options, lint};
 use gklint_engine::pack::PackSet;
@@ -19,22 +23,63 @@ use rayon::prelude::*;
 use super::{cross, plugin};
 use crate::args::{CheckArgs, FailOn, Lang, OutputFormat};
 use crate::config::{Config, Discovery};
-use crate::input::{collect, read_report};
-use crate::output::{FileResult, github, html, human, json, junit, sarif};
+use crate::input::{collect_all, read_report_within};
+use crate::limits::{self, Limits};
+use crate::output::FileResult;
+use crate::output::sink::{self, Totals};
 use crate::{baseline, fixing, packs};
 
 /// One file to lint, with its configuration.
 struct Job {
     path: PathBuf,
     name: String,
-    bytes: Option<Vec<u8>>,
+    bytes: Option<Arc<Vec<u8>>>,
     config: Option<Arc<Config>>,
+}
+
+/// Files linted at once: enough to keep every core busy, few enough that
+/// their sources are a small part of memory.
+const CHUNK: usize = 256;
+
+/// What the run counts as it goes.
+#[derive(Default)]
+struct Tally {
+    files: usize,
+    failed: usize,
+    counts: [usize; 3],
+    by_rule: HashMap<(String, Severity), usize>,
+    worst: Option<Severity>,
+    fixed: usize,
+}
+
+impl Tally {
+    fn add(&mut self, r: &FileResult) {
+        for d in &r.diagnostics {
+            self.counts[d.severity as usize] += 1;
+            *self
+                .by_rule
+                .entry((d.rule.clone(), d.severity))
+                .or_default() += 1;
+            self.worst = self.worst.max(Some(d.severity));
+        }
+    }
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let lang = args.lang;
-    let mut io_failed = false;
-    let jobs = jobs(args)?;
+    if args.fix && args.paths.iter().any(|p| p.as_os_str() == "-") {
+        bail!(match lang {
+            Lang::Zh => "--fix 不能用于标准输入（没有可以写回的文件）；请用 --diff 查看修复内容",
+            Lang::En =>
+                "--fix cannot be used with standard input (there is no file to write back); use --diff",
+        });
+    }
+    let (jobs, missing) = jobs(args)?;
+    let mut tally = Tally::default();
+    for p in &missing {
+        error(lang, &anyhow::anyhow!("找不到文件或目录：{}", p.display()));
+        tally.failed += 1;
+    }
     // Pack sets by the extra packs and plugins they need (the built-in ones plus
     // `--pack` and `--plugin`, plus a config's packs and its trusted plugins).
     let mut sets: HashMap<(Vec<PathBuf>, Vec<PathBuf>), Arc<PackSet>> = HashMap::new();
@@ -62,53 +107,129 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         sets.insert(k, s.clone());
         Ok(s)
     };
-    let mut work = Vec::new();
+    let mut work = Vec::with_capacity(jobs.len());
     for j in jobs {
         let set = set_for(&j.config)?;
-        work.push((j, set));
+        let limits = limits_for(args, j.config.as_deref());
+        work.push((j, set, limits));
     }
     let default_set = set_for(&None)?;
-    let results: Vec<Result<(FileResult, cross::Seen)>> =
-        work.par_iter().map(|(j, set)| lint_one(j, set)).collect();
-    let mut ok = Vec::with_capacity(results.len());
-    let mut seen = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok((r, s)) => {
-                ok.push(r);
-                seen.push(s);
-            }
-            Err(e) => {
-                eprintln!(
-                    "gklint: {}{e:#}",
-                    if lang == Lang::En {
-                        "error: "
-                    } else {
-                        "错误："
+    let rules = crate::output::sarif::driver_rules(
+        std::iter::once(default_set.as_ref()).chain(sets.values().map(Arc::as_ref)),
+    );
+    let color = args.output.is_none()
+        && !args.diff
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let mut out: Box<dyn std::io::Write> = match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("无法写入输出文件 {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    // With --diff, standard output carries the diff alone (like `ruff --diff`).
+    let mut sink = sink::new(args.format, color, lang, rules);
+    let write = |text: String, out: &mut Box<dyn std::io::Write>| -> Result<()> {
+        if args.diff && args.output.is_none() {
+            return Ok(());
+        }
+        out.write_all(text.as_bytes()).context("无法写出检查结果")
+    };
+    write(sink.begin(), &mut out)?;
+
+    let mut matcher = match &args.baseline {
+        Some(p) => Some(baseline::Matcher::new(baseline::read(p)?)),
+        None => None,
+    };
+    let mut recorded = Vec::new();
+    let mut keys = Vec::new();
+    for chunk in work.chunks(CHUNK) {
+        let results: Vec<Result<(FileResult, Option<cross::Key>)>> = chunk
+            .par_iter()
+            .map(|(j, set, limits)| lint_one(j, set, *limits))
+            .collect();
+        for r in results {
+            let (mut r, key) = match r {
+                Ok(ok) => ok,
+                Err(e) => {
+                    error(lang, &e);
+                    tally.failed += 1;
+                    continue;
+                }
+            };
+            tally.files += 1;
+            if args.fix || args.diff {
+                match fix_one(&mut r, args.diff, &mut out) {
+                    Ok(n) => tally.fixed += n,
+                    Err(e) => {
+                        error(lang, &e);
+                        tally.failed += 1;
                     }
-                );
-                io_failed = true;
+                }
             }
+            finish_one(
+                &mut r,
+                &mut matcher,
+                &mut recorded,
+                args.write_baseline.is_some(),
+            );
+            tally.add(&r);
+            keys.extend(key);
+            write(sink.file(r), &mut out)?;
         }
     }
-    // Each report against the same office's report of the year before.
-    cross::run(&mut ok, &seen, &args.history, &default_set.catalog, lang)?;
-    drop(seen);
-
-    if args.fix || args.diff {
-        io_failed |= apply_fixes(&mut ok, args.diff, lang);
+    let limits = limits_for(args, None);
+    let mut cross_results = Vec::new();
+    cross::run(keys, &args.history, &default_set, lang, limits, &mut |r| {
+        cross_results.push(r)
+    })?;
+    for mut r in cross_results {
+        finish_one(
+            &mut r,
+            &mut matcher,
+            &mut recorded,
+            args.write_baseline.is_some(),
+        );
+        if r.diagnostics.is_empty() {
+            continue;
+        }
+        tally.add(&r);
+        write(sink.cross(), &mut out)?;
+        write(sink.file(r), &mut out)?;
     }
+    write(
+        sink.finish(&Totals {
+            files: tally.files,
+            failed: tally.failed,
+            counts: tally.counts,
+        }),
+        &mut out,
+    )?;
+    if args.statistics {
+        let text = statistics(&tally, lang);
+        // Machine-readable output stays parseable: the table goes to stderr.
+        if args.format == OutputFormat::Human && !args.diff {
+            write(text, &mut out)?;
+        } else {
+            eprint!("{text}");
+        }
+    }
+    out.flush().context("无法写出检查结果")?;
+    drop(out);
+
     if let Some(path) = &args.write_baseline {
-        let n = baseline::write(&ok, path)?;
+        let n = baseline::write(recorded, path)?;
         eprintln!("gklint: 已把 {n} 条问题写入基线 {}", path.display());
     }
-    if let Some(path) = &args.baseline {
-        let b = baseline::read(path)?;
-        let stale = baseline::filter(&mut ok, &b);
+    if let Some(m) = &matcher {
+        let stale = m.stale();
         if !stale.is_empty() {
             eprintln!(
                 "gklint: 基线 {} 中有 {} 条记录已不再出现，可用 --write-baseline 重新生成：",
-                path.display(),
+                args.baseline
+                    .as_ref()
+                    .map_or(String::new(), |p| p.display().to_string()),
                 stale.len()
             );
             for e in stale.iter().take(20) {
@@ -116,25 +237,13 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
             }
         }
     }
-
-    let mut text = match args.format {
-        OutputFormat::Human => human::render(&ok, color(args), lang),
-        OutputFormat::Json => json::render(&ok) + "\n",
-        OutputFormat::Jsonl => json::render_lines(&ok),
-        OutputFormat::Sarif => sarif::render(&ok, &default_set) + "\n",
-        OutputFormat::Github => github::render(&ok),
-        OutputFormat::Junit => junit::render(&ok),
-        OutputFormat::Html => html::render(&ok),
-    };
-    if args.statistics {
-        text.push_str(&statistics(&ok, lang));
+    if tally.fixed > 0 && !args.diff {
+        match lang {
+            Lang::Zh => eprintln!("gklint: 已自动修复 {} 个问题", tally.fixed),
+            Lang::En => eprintln!("gklint: fixed {} findings", tally.fixed),
+        }
     }
-    match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("无法写入输出文件 {}", path.display()))?,
-        None => print!("{text}"),
-    }
-    if io_failed || host.failed {
+    if tally.failed > 0 || host.failed {
         return Ok(ExitCode::from(2));
     }
     let threshold = match args.fail_on {
@@ -143,11 +252,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
-    let fails = threshold.is_some_and(|t| {
-        ok.iter()
-            .flat_map(|r| &r.diagnostics)
-            .any(|d| d.severity >= t)
-    });
+    let fails = threshold.is_some_and(|t| tally.worst.is_some_and(|w| w >= t));
     Ok(if fails {
         ExitCode::from(1)
     } else {
@@ -155,14 +260,50 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     })
 }
 
-fn color(args: &CheckArgs) -> bool {
-    args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none()
+fn error(lang: Lang, e: &anyhow::Error) {
+    eprintln!(
+        "gklint: {}{e:#}",
+        if lang == Lang::En {
+            "error: "
+        } else {
+            "错误："
+        }
+    );
 }
 
-/// The files to lint (or stdin), each with the configuration that governs it.
-fn jobs(args: &CheckArgs) -> Result<Vec<Job>> {
+/// The limits for a file: the command line, else its config, else defaults.
+fn limits_for(args: &CheckArgs, config: Option<&Config>) -> Limits {
+    let d = Limits::default();
+    Limits {
+        max_file_size: args
+            .max_file_size
+            .or(config.and_then(|c| c.max_file_size))
+            .unwrap_or(d.max_file_size),
+        timeout: args
+            .timeout
+            .or(config.and_then(|c| c.timeout))
+            .unwrap_or(d.timeout),
+    }
+}
+
+/// Baseline filtering or recording, once a file's findings are final.
+fn finish_one(
+    r: &mut FileResult,
+    matcher: &mut Option<baseline::Matcher>,
+    recorded: &mut Vec<baseline::Entry>,
+    record: bool,
+) {
+    if record {
+        recorded.extend(baseline::entries(r));
+    }
+    if let Some(m) = matcher {
+        m.filter(r);
+    }
+}
+
+/// The files to lint (or stdin), each with the configuration that governs
+/// it, and the paths that do not exist.
+fn jobs(args: &CheckArgs) -> Result<(Vec<Job>, Vec<PathBuf>)> {
     let explicit = match &args.config {
         Some(p) => Some(Arc::new(Config::load(p)?)),
         None => None,
@@ -179,9 +320,17 @@ fn jobs(args: &CheckArgs) -> Result<Vec<Job>> {
         args.paths.iter().partition(|p| p.as_os_str() == "-");
     if !stdin.is_empty() {
         let mut bytes = Vec::new();
+        let max = args.max_file_size.unwrap_or(limits::DEFAULT_MAX_FILE_SIZE);
         std::io::stdin()
+            .take(max + 1)
             .read_to_end(&mut bytes)
             .context("无法读取标准输入")?;
+        if bytes.len() as u64 > max {
+            bail!(
+                "标准输入超过单个文件的上限 {}（可用 --max-file-size 调整）",
+                limits::human_size(max)
+            );
+        }
         let name = args
             .stdin_filename
             .clone()
@@ -191,16 +340,24 @@ fn jobs(args: &CheckArgs) -> Result<Vec<Job>> {
             config: config_for(&path)?,
             path,
             name,
-            bytes: Some(bytes),
+            bytes: Some(Arc::new(bytes)),
         });
     }
     let paths: Vec<PathBuf> = paths.into_iter().cloned().collect();
-    for path in collect(&paths)? {
+    let (files, missing) = collect_all(&paths)?;
+    for path in files {
         let config = config_for(&path)?;
+        let named = paths.contains(&path);
         if config
             .as_ref()
             .is_some_and(|c| c.ignores(&std::path::absolute(&path).unwrap_or(path.clone())))
         {
+            if named {
+                eprintln!(
+                    "gklint: 跳过 {}：配置文件的 ignore 排除了它",
+                    path.display()
+                );
+            }
             continue;
         }
         let name = path.display().to_string();
@@ -211,27 +368,50 @@ fn jobs(args: &CheckArgs) -> Result<Vec<Job>> {
             config,
         });
     }
-    Ok(jobs)
+    Ok((jobs, missing))
 }
 
-fn lint_one(j: &Job, packs: &PackSet) -> Result<(FileResult, cross::Seen)> {
+fn lint_one(
+    j: &Job,
+    packs: &Arc<PackSet>,
+    limits: Limits,
+) -> Result<(FileResult, Option<cross::Key>)> {
+    let started = Instant::now();
     let (bytes, format) = match &j.bytes {
         Some(b) => (
-            b.clone(),
+            b.as_ref().clone(),
             Format::from_path(&j.name).unwrap_or(Format::Text),
         ),
-        None => read_report(&j.path)?,
+        None => read_report_within(&j.path, limits.max_file_size)?,
     };
-    let mut parsed = crate::pdf::parse(&j.name, bytes, format, &packs.catalog)?;
+    let timeout = limits.timeout;
+    let cancel = Cancel::new(move || started.elapsed() > timeout);
+    let timed_out = || {
+        anyhow::anyhow!(
+            "{} 处理超过 {} 秒，已跳过（可用 --timeout 或配置中的 limits.timeout 调整）",
+            j.name,
+            timeout.as_secs_f64()
+        )
+    };
+    let mut parsed =
+        crate::pdf::parse_within(&j.name, bytes, format, &packs.catalog, timeout, &cancel)?;
+    if cancel.is_cancelled() {
+        return Err(timed_out());
+    }
     let abs = std::path::absolute(&j.path).unwrap_or_else(|_| j.path.clone());
-    let (options, kind) = j
+    let (mut options, kind) = j
         .config
         .as_ref()
         .map_or_else(|| (Options::default(), None), |c| c.options_for(&abs));
     if kind.is_some() {
         parsed.report.office_kind = kind;
     }
+    options.cancel = cancel.clone();
     let mut diagnostics = lint(packs, &parsed, &options);
+    if cancel.is_cancelled() {
+        return Err(timed_out());
+    }
+    options.cancel = Cancel::default();
     if parsed.source.is_extracted() {
         // Word, HTML and PDF files are read, never written back: no fixes.
         diagnostics.iter_mut().for_each(|d| d.fix = None);
@@ -242,77 +422,65 @@ fn lint_one(j: &Job, packs: &PackSet) -> Result<(FileResult, cross::Seen)> {
             diagnostics.retain(|d| !s.suppresses(d));
         }
     }
-    let seen = cross::Seen {
-        report: parsed.report,
+    let key = cross::Key::of(&parsed.report).map(|(office, year)| cross::Key {
+        path: j.path.clone(),
+        name: j.name.clone(),
+        stdin: j.bytes.clone(),
+        office,
+        year,
         options,
-        markdown: format == Format::Markdown,
-    };
+        packs: packs.clone(),
+        limits,
+    });
     let result = FileResult {
         path: j.name.clone(),
         source: parsed.source,
         diagnostics,
     };
-    Ok((result, seen))
+    Ok((result, key))
 }
 
-/// Applies (or shows) fixes; returns whether a file could not be written.
-fn apply_fixes(results: &mut [FileResult], diff_only: bool, lang: Lang) -> bool {
-    let mut failed = false;
-    let mut fixed_total = 0;
-    for r in results.iter_mut() {
-        let edits = fixing::plan(r);
-        if edits.is_empty() {
-            continue;
+/// Applies (or, with `diff_only`, shows) one file's fixes; the number of
+/// findings fixed. A file that cannot be written is an error, left as it was.
+fn fix_one(
+    r: &mut FileResult,
+    diff_only: bool,
+    out: &mut Box<dyn std::io::Write>,
+) -> Result<usize> {
+    if r.source.is_extracted() {
+        if !diff_only {
+            eprintln!(
+                "gklint: {} 是 Word、HTML 或 PDF 文件，--fix 不修改它（只修改 .txt 和 .md）；请在原稿中修改。",
+                r.path
+            );
         }
-        if r.path.starts_with('<') {
-            continue;
-        }
-        if diff_only {
-            print!("{}", fixing::diff(r, &edits));
-            continue;
-        }
-        let bytes = fixing::fixed_bytes(r, &edits);
-        match fixing::write_atomically(Path::new(&r.path), &bytes) {
-            Ok(()) => {
-                let applied: Vec<_> = edits.iter().map(|e| e.span.clone()).collect();
-                let before = r.diagnostics.len();
-                r.diagnostics.retain(|d| {
-                    d.unsafe_fix
-                        || d.fix
-                            .as_ref()
-                            .is_none_or(|f| !f.edits.iter().all(|e| applied.contains(&e.span)))
-                });
-                fixed_total += before - r.diagnostics.len();
-            }
-            Err(e) => {
-                eprintln!(
-                    "gklint: {}{e:#}",
-                    if lang == Lang::En {
-                        "error: "
-                    } else {
-                        "错误："
-                    }
-                );
-                failed = true;
-            }
-        }
+        return Ok(0);
     }
-    if !diff_only && fixed_total > 0 {
-        match lang {
-            Lang::Zh => eprintln!("gklint: 已自动修复 {fixed_total} 个问题"),
-            Lang::En => eprintln!("gklint: fixed {fixed_total} findings"),
-        }
+    let edits = fixing::plan(r);
+    if edits.is_empty() {
+        return Ok(0);
     }
-    failed
+    if diff_only {
+        out.write_all(fixing::diff(r, &edits).as_bytes())
+            .context("无法写出修复内容")?;
+        return Ok(0);
+    }
+    let bytes = fixing::fixed_bytes(r, &edits);
+    fixing::write_atomically(Path::new(&r.path), &bytes)?;
+    let applied: Vec<_> = edits.iter().map(|e| e.span.clone()).collect();
+    let before = r.diagnostics.len();
+    r.diagnostics.retain(|d| {
+        d.unsafe_fix
+            || d.fix
+                .as_ref()
+                .is_none_or(|f| !f.edits.iter().all(|e| applied.contains(&e.span)))
+    });
+    Ok(before - r.diagnostics.len())
 }
 
-fn statistics(results: &[FileResult], lang: Lang) -> String {
-    let mut counts: HashMap<(&str, Severity), usize> = HashMap::new();
-    for d in results.iter().flat_map(|r| &r.diagnostics) {
-        *counts.entry((d.rule.as_str(), d.severity)).or_default() += 1;
-    }
-    let mut rows: Vec<_> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+fn statistics(t: &Tally, lang: Lang) -> String {
+    let mut rows: Vec<_> = t.by_rule.iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let mut out = String::from(if lang == Lang::En {
         "\ncount  severity  rule\n"
     } else {

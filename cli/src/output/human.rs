@@ -5,25 +5,30 @@
 use std::fmt::Write as _;
 
 use gklint_engine::diagnostic::Severity;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
+
+use super::excerpt::Excerpt;
 
 use super::FileResult;
 use crate::args::Lang;
 
-pub fn render(results: &[FileResult], color: bool, lang: Lang) -> String {
+/// The miette handler every finding is drawn with.
+pub fn handler(color: bool) -> GraphicalReportHandler {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(110)
-        .with_context_lines(1);
+        .with_context_lines(1)
+}
+
+/// The findings of one file.
+pub fn file(r: &FileResult, handler: &GraphicalReportHandler, lang: Lang) -> String {
     let mut out = String::new();
-    let mut counts = [0usize; 3];
-    for r in results {
+    {
         for d in &r.diagnostics {
-            counts[d.severity as usize] += 1;
             let pos = r.source.position(d.span.start);
             // Word, HTML and PDF files: where to look in the original too.
             let place = r
@@ -54,43 +59,54 @@ pub fn render(results: &[FileResult], color: bool, lang: Lang) -> String {
                 );
             }
             let span = d.span.start..d.span.end.max(d.span.start);
-            let mut labels = vec![LabeledSpan::at(span, d.category.as_str())];
+            let excerpt = Excerpt::around(&r.path, &r.source.text, span.clone());
+            let mut labels = Vec::new();
+            if let Some(at) = excerpt.span(&span) {
+                labels.push(LabeledSpan::new_with_span(
+                    Some(d.category.as_str().to_owned()),
+                    at,
+                ));
+            }
             for rel in d.related.iter().take(4) {
-                labels.push(LabeledSpan::at(rel.span.clone(), rel.message.clone()));
+                if let Some(at) = excerpt.span(&rel.span) {
+                    labels.push(LabeledSpan::new_with_span(Some(rel.message.clone()), at));
+                }
             }
             let severity = match d.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             };
-            let mut diag = MietteDiagnostic::new(d.message.clone())
+            let diag = MietteDiagnostic::new(d.message.clone())
                 .with_severity(severity)
-                .with_labels(labels);
-            diag = diag.with_help(match &d.fix {
-                Some(f) => format!("{}（可自动修复：{}）", d.help, f.description),
-                None => d.help.clone(),
-            });
-            let report = miette::Report::new(diag)
-                .with_source_code(NamedSource::new(&r.path, r.source.text.clone()));
+                .with_labels(labels)
+                .with_help(match &d.fix {
+                    Some(f) => format!("{}（可自动修复：{}）", d.help, f.description),
+                    None => d.help.clone(),
+                });
+            let report = miette::Report::new(diag).with_source_code(excerpt);
             let _ = handler.render_report(&mut out, report.as_ref());
             out.push('\n');
         }
     }
-    let files = results.len();
+    out
+}
+
+/// The closing line: files checked, files that could not be, and counts.
+pub fn summary(files: usize, failed: usize, counts: [usize; 3], lang: Lang) -> String {
     let (e, w, i) = (
         counts[Severity::Error as usize],
         counts[Severity::Warning as usize],
         counts[Severity::Info as usize],
     );
-    let _ = match lang {
-        Lang::Zh => writeln!(
-            out,
-            "检查了 {files} 个文件：{e} 个错误，{w} 个警告，{i} 个提示。"
+    match (lang, failed) {
+        (Lang::Zh, 0) => format!("检查了 {files} 个文件：{e} 个错误，{w} 个警告，{i} 个提示。\n"),
+        (Lang::Zh, f) => format!(
+            "检查了 {files} 个文件，另有 {f} 个文件无法检查（见上方错误信息）：{e} 个错误，{w} 个警告，{i} 个提示。\n"
         ),
-        Lang::En => writeln!(
-            out,
-            "Checked {files} files: {e} errors, {w} warnings, {i} notes."
+        (Lang::En, 0) => format!("Checked {files} files: {e} errors, {w} warnings, {i} notes.\n"),
+        (Lang::En, f) => format!(
+            "Checked {files} files, {f} could not be checked (see the errors above): {e} errors, {w} warnings, {i} notes.\n"
         ),
-    };
-    out
+    }
 }

@@ -99,10 +99,6 @@ pub fn findings(results: &[FileResult]) -> Vec<FindingJson<'_>> {
     out
 }
 
-pub fn render(results: &[FileResult]) -> String {
-    serde_json::to_string_pretty(&findings(results)).unwrap_or_else(|_| "[]".into())
-}
-
 /// `--format jsonl`: one finding per line.
 pub fn render_lines(results: &[FileResult]) -> String {
     findings(results)

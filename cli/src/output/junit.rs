@@ -21,15 +21,14 @@ fn esc(s: &str) -> String {
     o
 }
 
-pub fn render(results: &[FileResult]) -> String {
-    let total: usize = results.iter().map(|r| r.diagnostics.len().max(1)).sum();
-    let failures: usize = results.iter().map(|r| r.diagnostics.len()).sum();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"gklint\" tests=\"{total}\" failures=\"{failures}\">"
-    );
-    for r in results {
+pub const BEGIN: &str =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gklint\">\n";
+pub const END: &str = "</testsuites>\n";
+
+/// One file's test suite.
+pub fn file(r: &FileResult) -> String {
+    let mut out = String::new();
+    {
         let n = r.diagnostics.len();
         let _ = writeln!(
             out,
@@ -63,6 +62,5 @@ pub fn render(results: &[FileResult]) -> String {
         }
         out.push_str("  </testsuite>\n");
     }
-    out.push_str("</testsuites>\n");
     out
 }

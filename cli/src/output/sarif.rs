@@ -16,9 +16,14 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-pub fn render(results: &[FileResult], packs: &PackSet) -> String {
-    let mut rules: Vec<Value> = packs
-        .rules()
+/// The driver's rules: those of every pack set of the run, once each, and
+/// the cross-document rules.
+pub fn driver_rules<'a>(sets: impl IntoIterator<Item = &'a PackSet>) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::new();
+    let mut rules: Vec<Value> = sets
+        .into_iter()
+        .flat_map(|p| p.rules())
+        .filter(|r| seen.insert(r.meta.id.clone()))
         .map(|r| {
             let m = &r.meta;
             json!({
@@ -42,9 +47,14 @@ pub fn render(results: &[FileResult], packs: &PackSet) -> String {
             "properties": { "category": category.as_str(), "pack": "cross-document" },
         }));
     }
+    rules
+}
+
+/// The results of one file.
+pub fn results(r: &FileResult, rules: &[Value]) -> Vec<Value> {
     let index = |id: &str| rules.iter().position(|r| r["id"] == id);
     let mut out = Vec::new();
-    for r in results {
+    {
         let prints = fingerprint::of_file(r);
         for (d, print) in r.diagnostics.iter().zip(prints) {
             let s = r.source.position(d.span.start);
@@ -97,21 +107,27 @@ pub fn render(results: &[FileResult], packs: &PackSet) -> String {
             out.push(result);
         }
     }
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "gklint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://example.invalid/gklint",
-                "rules": rules
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": out
-        }]
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    out
+}
+
+/// The opening of the log, up to the results array.
+pub fn begin() -> String {
+    "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": [\n".to_owned()
+}
+
+/// The close of the results array and the tool, with its rules (the key
+/// order of a JSON object carries no meaning, so the results, written as
+/// files are linted, may come first).
+pub fn finish(rules: Vec<Value>) -> String {
+    let tool = json!({ "driver": {
+        "name": "gklint",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rules
+    }});
+    format!(
+        "\n    ],\n    \"tool\": {}\n  }}]\n}}\n",
+        serde_json::to_string(&tool).unwrap_or_else(|_| "{}".into())
+    )
 }
 
 /// A relative path as a URI reference (forward slashes, spaces and non-ASCII percent-encoded).

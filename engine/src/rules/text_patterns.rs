@@ -127,7 +127,9 @@ impl Check for Pattern {
         let Some((range, text)) = region(cx, self.section.as_deref()) else {
             return;
         };
-        let folded = self.fold.then(|| (cx.folded(), cx.folded().slice(range.clone())));
+        let folded = self
+            .fold
+            .then(|| (cx.folded(), cx.folded().slice(range.clone())));
         let hits: Vec<std::ops::Range<usize>> = match &folded {
             Some((f, (at, hay))) => self
                 .matcher
@@ -210,7 +212,9 @@ impl Check for Substitution {
         let Some((range, text)) = region(cx, self.section.as_deref()) else {
             return;
         };
-        let folded = self.fold.then(|| (cx.folded(), cx.folded().slice(range.clone())));
+        let folded = self
+            .fold
+            .then(|| (cx.folded(), cx.folded().slice(range.clone())));
         let hay = folded.as_ref().map_or(text, |(_, (_, h))| h);
         for m in self.automaton.find_iter(hay) {
             let span = match &folded {

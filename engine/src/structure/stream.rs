@@ -191,7 +191,10 @@ mod tests {
 
     #[test]
     fn nfkc_fast_path_agrees_with_the_normaliser() {
-        for cp in (0x3001..=0x3035).chain(0x4E00..=0x9FFF).chain(0xFF01..=0xFF5E) {
+        for cp in (0x3001..=0x3035)
+            .chain(0x4E00..=0x9FFF)
+            .chain(0xFF01..=0xFF5E)
+        {
             let ch = char::from_u32(cp).unwrap();
             let mut fast = String::new();
             nfkc_char(ch, |c| fast.push(c));
