@@ -363,6 +363,48 @@ fn the_language_server_refuses_an_untrusted_config_plugin_and_loads_it_once_trus
 }
 
 #[test]
+fn the_language_server_treats_plugins_in_its_settings_like_config_ones() {
+    // Settings can come from the project (.vscode/settings.json): trust is required.
+    let (dir, plugin, report) = project();
+    std::fs::write(dir.path().join("gklint.yaml"), "rules: {}\n").unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let trust = home.path().join("trusted-plugins.json");
+    let relative = plugin.strip_prefix(dir.path()).unwrap().to_str().unwrap();
+    let start = || {
+        Server::start(
+            Path::new(env!("CARGO_BIN_EXE_gklint")),
+            &[("GKLINT_TRUST_FILE", &trust)],
+            dir.path(),
+            serde_json::json!({ "debounceMs": 0, "plugins": [relative] }),
+        )
+    };
+    let uri = file_uri(&report);
+    let text = std::fs::read_to_string(&report).unwrap();
+
+    let mut server = start();
+    server.open(&uri, &text);
+    let shown = server.wait_for("window/showMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("未被信任"))
+    });
+    let m = shown["message"].as_str().unwrap();
+    assert!(
+        m.starts_with("编辑器设置 gklint.plugins 列出的插件") && m.contains("gklint plugin trust"),
+        "{m}"
+    );
+    let published = server.diagnostics(&uri, |d| !d.is_empty());
+    assert!(!has_rule(&published, "example-procurement-amount-unit"));
+    server.shutdown();
+
+    trust_plugin(&trust, &plugin);
+    let mut server = start();
+    server.open(&uri, &text);
+    server.diagnostics(&uri, |d| has_rule(d, "example-procurement-amount-unit"));
+    server.shutdown();
+}
+
+#[test]
 fn rules_and_explain_show_the_nearest_configs_plugins_once_trusted() {
     let (dir, plugin, _) = project();
     let home = tempfile::tempdir().unwrap();

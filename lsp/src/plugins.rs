@@ -41,6 +41,13 @@ pub struct Listed {
     pub by: Lister,
 }
 
+/// What [`PluginHost::load`] made of a list: each plugin with who listed it.
+#[derive(Default)]
+pub struct Loaded {
+    pub plugins: Vec<(Listed, Plugin)>,
+    pub refused: Vec<(Listed, PluginError)>,
+}
+
 /// The plugins loaded in one configuration generation (until the next reload).
 pub struct PluginHost {
     trust: TrustStore,
@@ -70,9 +77,8 @@ impl PluginHost {
 
     /// Loads each listed plugin the user trusts (once per generation);
     /// returns those loaded and those refused, each with who listed it.
-    pub fn load(&mut self, list: &[Listed]) -> (Vec<(Listed, Plugin)>, Vec<(Listed, PluginError)>) {
-        let mut plugins = Vec::new();
-        let mut refused = Vec::new();
+    pub fn load(&mut self, list: &[Listed]) -> Loaded {
+        let mut out = Loaded::default();
         for l in list {
             if !self.loaded.contains_key(l) {
                 self.stamps.watch(&l.path);
@@ -86,11 +92,11 @@ impl PluginHost {
                 self.loaded.insert(l.clone(), result);
             }
             match &self.loaded[l] {
-                Ok(p) => plugins.push((l.clone(), p.clone())),
-                Err(e) => refused.push((l.clone(), e.clone())),
+                Ok(p) => out.plugins.push((l.clone(), p.clone())),
+                Err(e) => out.refused.push((l.clone(), e.clone())),
             }
         }
-        (plugins, refused)
+        out
     }
 
     /// The trust file or a plugin file changed since it was read.
@@ -159,7 +165,7 @@ mod tests {
                 by: Lister::Config(dir.path().join("gklint.yaml")),
             },
         ];
-        let (plugins, refused) = host.load(&list);
+        let Loaded { plugins, refused } = host.load(&list);
         assert!(plugins.is_empty());
         assert_eq!(refused.len(), 2);
         assert!(

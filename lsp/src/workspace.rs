@@ -439,11 +439,11 @@ impl Workspace {
         if let Some(s) = self.sets.get(&key) {
             return s.clone();
         }
-        let (loaded, refused) = self.plugins.load(&key.1);
-        for (l, e) in &refused {
+        let loaded = self.plugins.load(&key.1);
+        for (l, e) in &loaded.refused {
             self.plugin_problem(l, e);
         }
-        let (from, plugins): (Vec<Listed>, Vec<Plugin>) = loaded.into_iter().unzip();
+        let (from, plugins): (Vec<Listed>, Vec<Plugin>) = loaded.plugins.into_iter().unzip();
         let packs = match Packs::load(&key.0, &plugins) {
             Ok((p, clashes)) => {
                 for (i, e) in &clashes {

@@ -78,17 +78,17 @@ impl Host {
     /// Plugins a config (in `dir`) lists: loaded only when trusted (or
     /// already named on the command line). A refusal is an error.
     pub fn configured(&mut self, dir: &Path, paths: &[PathBuf]) -> Vec<Plugin> {
-        self.from_config(dir, paths, false)
+        self.load_listed(dir, paths, false)
     }
 
     /// Like [`configured`](Self::configured), for commands that only show
     /// rules (`rules`, `explain`): an untrusted plugin is a note saying how
     /// to trust it, not an error.
     pub fn configured_for_listing(&mut self, dir: &Path, paths: &[PathBuf]) -> Vec<Plugin> {
-        self.from_config(dir, paths, true)
+        self.load_listed(dir, paths, true)
     }
 
-    fn from_config(&mut self, dir: &Path, paths: &[PathBuf], note_untrusted: bool) -> Vec<Plugin> {
+    fn load_listed(&mut self, dir: &Path, paths: &[PathBuf], note_untrusted: bool) -> Vec<Plugin> {
         let listed_by = format!("{} 中的 gklint 配置", dir.display());
         let mut out = Vec::new();
         for p in paths {
