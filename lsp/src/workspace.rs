@@ -175,25 +175,39 @@ impl Packs {
     pub fn doc_link(&self, rule: &str, docs_url: Option<&str>) -> Option<Uri> {
         let home = self.homes.get(rule)?;
         if home.builtin {
-            let base = docs_url?;
-            let link = if base.contains('{') {
-                base.replace("{rule}", rule)
-                    .replace("{path}", &home.path)
-                    .replace("{line}", &home.line.to_string())
-            } else {
-                format!(
-                    "{}/{}#L{}",
-                    base.trim_end_matches('/'),
-                    home.path,
-                    home.line
-                )
-            };
-            Uri::from_str(&link).ok()
+            docs_link(docs_url?, rule, &home.path, home.line)
         } else {
             let uri = crate::uri::from_path(Path::new(&home.path))?;
             Uri::from_str(&format!("{}#L{}", uri.as_str(), home.line)).ok()
         }
     }
+}
+
+/// The documentation link of a built-in rule under the settings' `docsUrl`;
+/// characters outside ASCII are percent-encoded (`/你的组织/`).
+fn docs_link(base: &str, rule: &str, path: &str, line: u64) -> Option<Uri> {
+    if !base.contains("://") {
+        return None;
+    }
+    let link = if base.contains('{') {
+        base.replace("{rule}", rule)
+            .replace("{path}", path)
+            .replace("{line}", &line.to_string())
+    } else {
+        format!("{}/{path}#L{line}", base.trim_end_matches('/'))
+    };
+    let mut encoded = String::with_capacity(link.len());
+    for c in link.chars() {
+        if c.is_ascii() && !c.is_ascii_whitespace() {
+            encoded.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                encoded.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    Uri::from_str(&encoded).ok()
 }
 
 /// `n` copies of the set, each pack keeping every `n`th of its rules (the
@@ -357,6 +371,17 @@ impl Workspace {
         if let Some(e) = trust_error {
             crate::log(&e);
             self.messages.push((MessageType::ERROR, e));
+        }
+        if let Some(url) = &self.settings.docs_url
+            && docs_link(url, "rule", "rules/common/rules.yaml", 1).is_none()
+        {
+            let m = format!(
+                "编辑器设置 gklint.docsUrl 的值“{url}”不是有效的网址，规则编号上不带文档链接。\
+                 请写成以 https:// 开头的地址，例如 https://github.com/你的组织/gklint/blob/main"
+            );
+            if self.said.insert(m.clone()) {
+                self.messages.push((MessageType::WARNING, m));
+            }
         }
         self.source = match self.settings.config.clone() {
             None => ConfigSource::Discover,
@@ -705,6 +730,19 @@ mod tests {
             link.as_str(),
             "https://docs.example.org/rules/applications-balance.html"
         );
+        let link = p
+            .doc_link(
+                "applications-balance",
+                Some("https://github.com/你的组织/gklint/blob/main"),
+            )
+            .unwrap();
+        assert!(
+            link.as_str()
+                .starts_with("https://github.com/%E4%BD%A0%E7%9A%84%E7%BB%84%E7%BB%87/gklint/"),
+            "{}",
+            link.as_str()
+        );
+        assert_eq!(p.doc_link("applications-balance", Some("规则文档")), None);
         assert!(
             p.identities
                 .iter()

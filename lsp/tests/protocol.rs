@@ -712,6 +712,24 @@ fn documentation_links_follow_the_docs_url_setting() {
         "{h}"
     );
     c.exit();
+
+    // Not a URL: said once, and no dead link.
+    let mut c = Client::with(Setup {
+        options: json!({ "debounceMs": 0, "docsUrl": "规则文档" }),
+        ..Setup::default()
+    });
+    let shown = c.wait_for("window/showMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("gklint.docsUrl"))
+    });
+    assert!(
+        shown["message"].as_str().unwrap().contains("https://"),
+        "{shown}"
+    );
+    let p = c.open(&uri, "plaintext", &fixture("report.txt"));
+    assert!(p.diagnostics.iter().all(|d| d.code_description.is_none()));
+    c.exit();
 }
 
 #[test]
