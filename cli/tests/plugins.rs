@@ -405,6 +405,46 @@ fn the_language_server_treats_plugins_in_its_settings_like_config_ones() {
 }
 
 #[test]
+fn the_language_server_refuses_a_listed_folder_or_device_at_once_and_keeps_linting() {
+    let (dir, _, report) = project();
+    let mut listed = vec!["插件".to_owned()];
+    if cfg!(unix) {
+        listed.push("/dev/zero".to_owned());
+    }
+    std::fs::write(
+        dir.path().join("gklint.yaml"),
+        format!("plugins: {}\n", serde_json::to_string(&listed).unwrap()),
+    )
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let trust = home.path().join("trusted-plugins.json");
+    let mut server = Server::start(
+        Path::new(env!("CARGO_BIN_EXE_gklint")),
+        &[("GKLINT_TRUST_FILE", &trust)],
+        dir.path(),
+        serde_json::json!({ "debounceMs": 0 }),
+    );
+    let uri = file_uri(&report);
+    server.open(&uri, &std::fs::read_to_string(&report).unwrap());
+    let config = file_uri(&dir.path().join("gklint.yaml"));
+    let on_config = server.diagnostics(&config, |d| d.len() == listed.len());
+    assert!(
+        on_config[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("这是一个目录，不是插件库文件"),
+        "{on_config:#?}"
+    );
+    if cfg!(unix) {
+        let m = on_config[1]["message"].as_str().unwrap();
+        assert!(m.contains("/dev/zero") && m.contains("不是普通文件"), "{m}");
+    }
+    let published = server.diagnostics(&uri, |d| !d.is_empty());
+    assert!(published.len() > 1, "the built-in rules still ran");
+    server.shutdown();
+}
+
+#[test]
 fn rules_and_explain_show_the_nearest_configs_plugins_once_trusted() {
     let (dir, plugin, _) = project();
     let home = tempfile::tempdir().unwrap();

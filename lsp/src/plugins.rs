@@ -46,33 +46,32 @@ pub struct Listed {
 pub struct Loaded {
     pub plugins: Vec<(Listed, Plugin)>,
     pub refused: Vec<(Listed, PluginError)>,
+    /// The trust file could not be read (said once per generation; then
+    /// nothing listed is trusted).
+    pub trust_error: Option<String>,
 }
 
 /// The plugins loaded in one configuration generation (until the next reload).
 pub struct PluginHost {
-    trust: TrustStore,
+    /// The user's trust file, read when a plugin is first listed.
+    trust: Option<TrustStore>,
     loaded: HashMap<Listed, Result<Plugin, PluginError>>,
     stamps: Stamps,
 }
 
 impl PluginHost {
-    /// Reads the user's trust file; its error, if any, is returned to be shown
-    /// (then nothing listed is trusted).
-    pub fn new() -> (PluginHost, Option<String>) {
+    /// A new generation: nothing loaded, the trust file not read yet (only
+    /// its modification time noted, to see when it changes).
+    pub fn new() -> PluginHost {
         let mut stamps = Stamps::default();
         if let Some(p) = trust_file_path() {
             stamps.watch(&p);
         }
-        let (trust, error) = match TrustStore::load_default() {
-            Ok(t) => (t, None),
-            Err(e) => (TrustStore::default(), Some(e)),
-        };
-        let host = PluginHost {
-            trust,
+        PluginHost {
+            trust: None,
             loaded: HashMap::new(),
             stamps,
-        };
-        (host, error)
+        }
     }
 
     /// Loads each listed plugin the user trusts (once per generation);
@@ -82,8 +81,14 @@ impl PluginHost {
         for l in list {
             if !self.loaded.contains_key(l) {
                 self.stamps.watch(&l.path);
+                let trust = self.trust.get_or_insert_with(|| {
+                    TrustStore::load_default().unwrap_or_else(|e| {
+                        out.trust_error = Some(e);
+                        TrustStore::default()
+                    })
+                });
                 let (mut got, mut errors) =
-                    load_configured(&l.by.words(), std::slice::from_ref(&l.path), &self.trust);
+                    load_configured(&l.by.words(), std::slice::from_ref(&l.path), trust);
                 let result = match (got.pop(), errors.pop()) {
                     (Some(p), _) => Ok(p),
                     (None, Some(e)) => Err(e),
@@ -151,7 +156,7 @@ mod tests {
         let lib = dir.path().join("libx.so");
         std::fs::write(&lib, b"x").unwrap();
         let mut host = PluginHost {
-            trust: TrustStore::default(),
+            trust: Some(TrustStore::default()),
             loaded: HashMap::new(),
             stamps: Stamps::default(),
         };
@@ -165,7 +170,9 @@ mod tests {
                 by: Lister::Config(dir.path().join("gklint.yaml")),
             },
         ];
-        let Loaded { plugins, refused } = host.load(&list);
+        let Loaded {
+            plugins, refused, ..
+        } = host.load(&list);
         assert!(plugins.is_empty());
         assert_eq!(refused.len(), 2);
         assert!(

@@ -344,7 +344,7 @@ impl Workspace {
             source: ConfigSource::Discover,
             discovery: Discovery::default(),
             builtin,
-            plugins: PluginHost::new().0,
+            plugins: PluginHost::new(),
             sets: HashMap::new(),
             by_file: HashMap::new(),
             problems: BTreeMap::new(),
@@ -366,12 +366,7 @@ impl Workspace {
             .insert((Vec::new(), Vec::new()), self.builtin.clone());
         self.by_file.clear();
         self.problems.clear();
-        let (plugins, trust_error) = PluginHost::new();
-        self.plugins = plugins;
-        if let Some(e) = trust_error {
-            crate::log(&e);
-            self.messages.push((MessageType::ERROR, e));
-        }
+        self.plugins = PluginHost::new();
         if let Some(url) = &self.settings.docs_url
             && docs_link(url, "rule", "rules/common/rules.yaml", 1).is_none()
         {
@@ -465,6 +460,10 @@ impl Workspace {
             return s.clone();
         }
         let loaded = self.plugins.load(&key.1);
+        if let Some(e) = loaded.trust_error {
+            crate::log(&e);
+            self.messages.push((MessageType::ERROR, e));
+        }
         for (l, e) in &loaded.refused {
             self.plugin_problem(l, e);
         }
