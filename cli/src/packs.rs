@@ -1,7 +1,8 @@
 //! Loading packs for a run: the built-in ones plus `--pack` paths (a
 //! directory of YAML files, or one file), and showing load errors in context.
 
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use gklint_engine::pack::{self, LoadError, PackError, PackInput, PackSet, PackSource};
@@ -79,15 +80,32 @@ pub fn render_pack_error(e: &PackError) -> String {
     out
 }
 
-/// Built-in packs plus the given paths, loaded and validated.
-pub fn load(extra: &[std::path::PathBuf], builtin: bool) -> Result<PackSet> {
+/// Pack paths with repeats left out: two paths naming the same file or
+/// folder (`pk.yaml` on the command line and `./pk.yaml` in the config) are
+/// one pack, loaded once, under the first name given.
+pub fn distinct(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut seen = HashSet::new();
+    paths
+        .iter()
+        .filter(|p| {
+            let key = std::fs::canonicalize(p)
+                .or_else(|_| std::path::absolute(p))
+                .unwrap_or_else(|_| p.to_path_buf());
+            seen.insert(key)
+        })
+        .cloned()
+        .collect()
+}
+
+/// Built-in packs plus the given paths (each pack once), loaded and validated.
+pub fn load(extra: &[PathBuf], builtin: bool) -> Result<PackSet> {
     let mut inputs = if builtin {
         pack::builtin_inputs()
     } else {
         Vec::new()
     };
-    for p in extra {
-        inputs.push(read_pack(p)?);
+    for p in distinct(extra) {
+        inputs.push(read_pack(&p)?);
     }
     pack::load(&inputs).map_err(|e| PackLoadFailure(e).into())
 }

@@ -1,7 +1,9 @@
 //! Native plugins end to end: the example plugin and the misbehaving test
 //! plugins (tests/plugins/) are built with cargo into this test's own target
 //! directory, then loaded with `--plugin`, through a config plus the trust
-//! file, and through the function the language server calls.
+//! file, and by `gklint lsp` (a real process over stdio) from a config.
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
@@ -9,6 +11,7 @@ use std::sync::OnceLock;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use support::lsp_stdio::{Server, file_uri};
 
 const EXAMPLE: &str = "plugin_example";
 const WRONG_ABI: &str = "gklint_test_plugin_wrong_abi";
@@ -239,44 +242,283 @@ fn a_config_loads_a_plugin_only_once_the_user_trusts_it() {
     drop(dir);
 }
 
+/// Trusts a plugin file as the user does, in the trust file `trust`.
+fn trust_plugin(trust: &Path, plugin: &Path) {
+    gklint()
+        .env("GKLINT_TRUST_FILE", trust)
+        .args(["plugin", "trust"])
+        .arg(plugin)
+        .assert()
+        .success();
+}
+
+fn has_rule(diagnostics: &[serde_json::Value], rule: &str) -> bool {
+    diagnostics.iter().any(|d| d["code"] == rule)
+}
+
 #[test]
-fn the_language_server_entry_point_loads_trusted_config_plugins() {
-    use gklint_engine::plugin::PluginErrorKind;
-    use gklint_engine::plugin::native::{TrustStore, add_configured};
-
+fn the_language_server_publishes_the_findings_of_a_trusted_config_plugin() {
     let (dir, plugin, report) = project();
-    let config = dir.path().join("gklint.yaml");
-    let trust_file = tempfile::tempdir().unwrap();
-    let mut trust = TrustStore::load(&trust_file.path().join("t.json")).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let trust = home.path().join("trusted-plugins.json");
+    trust_plugin(&trust, &plugin);
 
-    let base = gklint_engine::pack::load(&gklint_engine::pack::builtin_inputs()).unwrap();
-    let mut set = base.clone();
-    let errors = add_configured(&mut set, &config, &trust);
-    assert!(
-        matches!(errors[0].kind, PluginErrorKind::Untrusted { .. }),
-        "{errors:?}"
+    let mut server = Server::start(
+        Path::new(env!("CARGO_BIN_EXE_gklint")),
+        &[("GKLINT_TRUST_FILE", &trust)],
+        dir.path(),
+        serde_json::json!({ "debounceMs": 0 }),
     );
-    assert!(errors[0].message.contains("gklint plugin trust"));
-    assert_eq!(set.packs.len(), base.packs.len());
+    let uri = file_uri(&report);
+    server.open(&uri, &std::fs::read_to_string(&report).unwrap());
+    let published = server.diagnostics(&uri, |d| has_rule(d, "example-procurement-amount-unit"));
+    let found: Vec<_> = published
+        .iter()
+        .filter(|d| d["code"] == "example-procurement-amount-unit")
+        .collect();
+    assert_eq!(found.len(), 1, "{published:#?}");
+    // Line 100, column 2 in `gklint check`'s 1-based terms.
+    assert_eq!(found[0]["range"]["start"]["line"], 99);
+    assert_eq!(found[0]["range"]["start"]["character"], 1);
+    assert_eq!(found[0]["severity"], 2, "a warning");
+    let m = found[0]["message"].as_str().unwrap();
+    assert!(m.contains("1647000") && m.contains("164.70 亿元"), "{m}");
+    assert!(published.len() > 1, "the built-in rules ran as well");
+    assert!(
+        !server
+            .seen
+            .iter()
+            .any(|n| n["method"] == "window/showMessage"),
+        "{:#?}",
+        server.seen
+    );
+    server.shutdown();
+}
 
-    trust.trust(&plugin).unwrap();
-    let mut set = base.clone();
-    let errors = add_configured(&mut set, &config, &trust);
-    assert!(errors.is_empty(), "{errors:?}");
-    let bytes = std::fs::read(&report).unwrap();
-    let parsed = gklint_engine::parse(
-        "报告.txt",
-        bytes,
-        gklint_engine::read::Format::Text,
-        &set.catalog,
+#[test]
+fn the_language_server_refuses_an_untrusted_config_plugin_and_loads_it_once_trusted() {
+    let (dir, plugin, report) = project();
+    let home = tempfile::tempdir().unwrap();
+    let trust = home.path().join("gklint").join("trusted-plugins.json");
+    let mut server = Server::start(
+        Path::new(env!("CARGO_BIN_EXE_gklint")),
+        &[("GKLINT_TRUST_FILE", &trust)],
+        dir.path(),
+        serde_json::json!({ "debounceMs": 0 }),
+    );
+    let uri = file_uri(&report);
+    let text = std::fs::read_to_string(&report).unwrap();
+    server.open(&uri, &text);
+
+    // Refused, saying how to trust it: a message, and an error where the config lists it.
+    let shown = server.wait_for("window/showMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("未被信任"))
+    });
+    let m = shown["message"].as_str().unwrap();
+    assert!(m.contains("gklint plugin trust"), "{m}");
+    assert!(m.contains(plugin.to_str().unwrap()), "{m}");
+    assert!(
+        m.contains(trust.to_str().unwrap()),
+        "names the trust file: {m}"
+    );
+    let config = file_uri(&dir.path().join("gklint.yaml"));
+    let on_config = server.diagnostics(&config, |d| !d.is_empty());
+    assert_eq!(on_config.len(), 1, "{on_config:#?}");
+    assert_eq!(on_config[0]["code"], "plugin");
+    assert_eq!(on_config[0]["range"]["start"]["line"], 0);
+    assert!(
+        on_config[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("gklint plugin trust"),
+        "{on_config:#?}"
+    );
+    // The report is still linted, by the built-in rules.
+    let published = server.diagnostics(&uri, |d| !d.is_empty());
+    assert!(!has_rule(&published, "example-procurement-amount-unit"));
+    assert!(!trust.exists(), "a refusal writes nothing");
+
+    // Trusted from a terminal while the editor runs: the next edit uses it,
+    // and the error on the config goes away. No restart.
+    trust_plugin(&trust, &plugin);
+    server.notify(
+        "textDocument/didChange",
+        serde_json::json!({
+            "textDocument": { "uri": uri, "version": 2 },
+            "contentChanges": [{ "text": text }],
+        }),
+    );
+    let published = server.diagnostics(&uri, |d| has_rule(d, "example-procurement-amount-unit"));
+    assert_eq!(
+        published
+            .iter()
+            .filter(|d| d["code"] == "example-procurement-amount-unit")
+            .count(),
+        1
+    );
+    server.diagnostics(&config, <[serde_json::Value]>::is_empty);
+    server.shutdown();
+}
+
+#[test]
+fn the_language_server_treats_plugins_in_its_settings_like_config_ones() {
+    // Settings can come from the project (.vscode/settings.json): trust is required.
+    let (dir, plugin, report) = project();
+    std::fs::write(dir.path().join("gklint.yaml"), "rules: {}\n").unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let trust = home.path().join("trusted-plugins.json");
+    let relative = plugin.strip_prefix(dir.path()).unwrap().to_str().unwrap();
+    let start = || {
+        Server::start(
+            Path::new(env!("CARGO_BIN_EXE_gklint")),
+            &[("GKLINT_TRUST_FILE", &trust)],
+            dir.path(),
+            serde_json::json!({ "debounceMs": 0, "plugins": [relative] }),
+        )
+    };
+    let uri = file_uri(&report);
+    let text = std::fs::read_to_string(&report).unwrap();
+
+    let mut server = start();
+    server.open(&uri, &text);
+    let shown = server.wait_for("window/showMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("未被信任"))
+    });
+    let m = shown["message"].as_str().unwrap();
+    assert!(
+        m.starts_with("编辑器设置 gklint.plugins 列出的插件") && m.contains("gklint plugin trust"),
+        "{m}"
+    );
+    let published = server.diagnostics(&uri, |d| !d.is_empty());
+    assert!(!has_rule(&published, "example-procurement-amount-unit"));
+    server.shutdown();
+
+    trust_plugin(&trust, &plugin);
+    let mut server = start();
+    server.open(&uri, &text);
+    server.diagnostics(&uri, |d| has_rule(d, "example-procurement-amount-unit"));
+    server.shutdown();
+}
+
+#[test]
+fn the_language_server_refuses_a_listed_folder_or_device_at_once_and_keeps_linting() {
+    let (dir, _, report) = project();
+    let mut listed = vec!["插件".to_owned()];
+    if cfg!(unix) {
+        listed.push("/dev/zero".to_owned());
+    }
+    std::fs::write(
+        dir.path().join("gklint.yaml"),
+        format!("plugins: {}\n", serde_json::to_string(&listed).unwrap()),
     )
     .unwrap();
-    let found = gklint_engine::lint::lint(&set, &parsed, &Default::default());
+    let home = tempfile::tempdir().unwrap();
+    let trust = home.path().join("trusted-plugins.json");
+    let mut server = Server::start(
+        Path::new(env!("CARGO_BIN_EXE_gklint")),
+        &[("GKLINT_TRUST_FILE", &trust)],
+        dir.path(),
+        serde_json::json!({ "debounceMs": 0 }),
+    );
+    let uri = file_uri(&report);
+    server.open(&uri, &std::fs::read_to_string(&report).unwrap());
+    let config = file_uri(&dir.path().join("gklint.yaml"));
+    let on_config = server.diagnostics(&config, |d| d.len() == listed.len());
     assert!(
-        found
-            .iter()
-            .any(|d| d.rule == "example-procurement-amount-unit"),
-        "{found:#?}"
+        on_config[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("这是一个目录，不是插件库文件"),
+        "{on_config:#?}"
+    );
+    if cfg!(unix) {
+        let m = on_config[1]["message"].as_str().unwrap();
+        assert!(m.contains("/dev/zero") && m.contains("不是普通文件"), "{m}");
+    }
+    let published = server.diagnostics(&uri, |d| !d.is_empty());
+    assert!(published.len() > 1, "the built-in rules still ran");
+    server.shutdown();
+}
+
+#[test]
+fn rules_and_explain_show_the_nearest_configs_plugins_once_trusted() {
+    let (dir, plugin, _) = project();
+    let home = tempfile::tempdir().unwrap();
+    let trust = home.path().join("trusted-plugins.json");
+    let sub = dir.path().join("年报");
+    std::fs::create_dir_all(&sub).unwrap();
+    let in_project = |args: &[&str]| {
+        let mut c = gklint();
+        c.env("GKLINT_TRUST_FILE", &trust)
+            .current_dir(&sub)
+            .args(args);
+        c
+    };
+    // Untrusted: a note saying how to trust it; the listing itself succeeds.
+    in_project(&["rules"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("applications-balance"))
+        .stdout(predicate::str::contains("example-procurement-amount-unit").not())
+        .stderr(predicate::str::contains("注意"))
+        .stderr(predicate::str::contains("未被信任"))
+        .stderr(predicate::str::contains("gklint plugin trust"));
+    in_project(&["explain", "example-disputes-exceed-applications"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("gklint plugin trust"))
+        .stderr(predicate::str::contains("没有规则"));
+
+    trust_plugin(&trust, &plugin);
+    in_project(&["rules"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::is_match(
+                r"example-procurement-amount-unit\s+plugin-example\s+table\s+warning",
+            )
+            .unwrap(),
+        )
+        .stderr(predicate::str::is_empty());
+    in_project(&["explain", "example-disputes-exceed-applications"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "规则包 plugin-example；类型 plugin",
+        ));
+}
+
+#[test]
+fn a_pack_named_on_the_command_line_and_in_the_config_is_loaded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/examples/province-pack");
+    let pack = dir.path().join("pk");
+    std::fs::create_dir_all(&pack).unwrap();
+    for f in ["pack.yaml", "rules.yaml"] {
+        std::fs::copy(example.join(f), pack.join(f)).unwrap();
+    }
+    std::fs::write(dir.path().join("gklint.yaml"), "packs: [./pk]\n").unwrap();
+    // A report whose part six does not mention 信息处理费, as the pack requires.
+    let report = dir.path().join("report.txt");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../lsp/tests/fixtures/report.txt"),
+        &report,
+    )
+    .unwrap();
+    let out = gklint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "--pack", "pk/", "report.txt"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("重复加载").not());
+    let f = findings(&out.get_output().stdout);
+    assert!(
+        !by_rule(&f, "example-province-fee-statement").is_empty(),
+        "{f:#?}"
     );
 }
 

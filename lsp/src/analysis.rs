@@ -33,6 +33,8 @@ pub struct Analysis {
     pub packs: Arc<Packs>,
     /// The rules that ran (their packs apply, the configuration leaves them on).
     pub active_rules: HashSet<String>,
+    /// Where the built-in rules' documentation is (the settings' `docsUrl`).
+    pub docs_url: Option<String>,
 }
 
 /// What `lint` returns, the rules run on every core: each shard's findings,
@@ -126,6 +128,7 @@ pub fn analyse(job: Job) -> Analysis {
         diagnostics,
         packs,
         active_rules,
+        docs_url: resolved.docs_url,
     }
 }
 

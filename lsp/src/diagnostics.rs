@@ -1,6 +1,7 @@
 //! Engine findings as LSP diagnostics: the rule id as `code` with a link to
-//! its documentation, and the other cells of a failed identity as related
-//! information.
+//! its documentation (only when there is one: the settings' `docsUrl` for a
+//! built-in rule, the pack file for a user's), and the other cells of a
+//! failed identity as related information.
 
 use gklint_engine::diagnostic::{self, Severity};
 use lsp_types::{
@@ -44,7 +45,7 @@ pub fn to_lsp(
         code: Some(NumberOrString::String(d.rule.clone())),
         code_description: a
             .packs
-            .doc_link(&d.rule)
+            .doc_link(&d.rule, a.docs_url.as_deref())
             .map(|href| CodeDescription { href }),
         source: Some("gklint".into()),
         message: d.message.clone(),

@@ -1,5 +1,8 @@
 //! Open documents: their text and version, kept in step with the client's
-//! full and incremental changes.
+//! full and incremental changes (a change older than the text held is
+//! ignored). Only reports are linted: plain text and Markdown, by language
+//! or by file extension; other documents the client opens are held but never
+//! linted.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -17,6 +20,8 @@ pub struct Document {
     pub path: Option<PathBuf>,
     pub version: i32,
     pub format: Format,
+    /// A report to lint: plain text or Markdown.
+    pub lintable: bool,
     pub text: String,
     pub lines: LineIndex,
 }
@@ -25,12 +30,14 @@ impl Document {
     pub fn new(uri: Uri, language_id: &str, version: i32, text: String) -> Self {
         let path = crate::uri::to_path(&uri);
         let format = format_of(&uri, language_id);
+        let lintable = is_report(&uri, language_id);
         let lines = LineIndex::new(&text);
         Document {
             uri,
             path,
             version,
             format,
+            lintable,
             text,
             lines,
         }
@@ -48,13 +55,18 @@ impl Document {
     }
 
     /// Applies the changes of one `didChange`, in order (each range refers to
-    /// the text as the previous change left it).
+    /// the text as the previous change left it). A change that is not newer
+    /// than the text held is ignored (returns `false`): its ranges refer to
+    /// an older text.
     pub fn apply(
         &mut self,
         version: i32,
         changes: Vec<TextDocumentContentChangeEvent>,
         encoding: Encoding,
-    ) {
+    ) -> bool {
+        if version <= self.version {
+            return false;
+        }
         for change in changes {
             match change.range {
                 None => self.text = change.text,
@@ -66,7 +78,25 @@ impl Document {
             self.lines = LineIndex::new(&self.text);
         }
         self.version = version;
+        true
     }
+}
+
+/// Plain text or Markdown: by the client's language id (`text` is Neovim's
+/// for plain text), else by the file's extension.
+fn is_report(uri: &Uri, language_id: &str) -> bool {
+    const LANGUAGES: [&str; 3] = ["plaintext", "text", "markdown"];
+    if LANGUAGES
+        .iter()
+        .any(|l| language_id.eq_ignore_ascii_case(l))
+    {
+        return true;
+    }
+    let path = uri.as_str().split(['?', '#']).next().unwrap_or_default();
+    matches!(
+        Format::from_path(path),
+        Some(Format::Text | Format::Markdown)
+    )
 }
 
 /// Markdown for `markdown` documents and .md files; plain text otherwise.
@@ -144,8 +174,24 @@ mod tests {
         );
         assert_eq!(d.text, "正文𠀋，勾稽。\n二行，第三\n末行");
         assert_eq!(d.version, 2);
-        d.apply(3, vec![change(None, "全新")], Encoding::Utf16);
+        assert!(d.apply(3, vec![change(None, "全新")], Encoding::Utf16));
         assert_eq!(d.text, "全新");
         assert_eq!(d.lines.line_count(), 1);
+        // A late change of an older version is ignored.
+        assert!(!d.apply(2, vec![change(None, "旧")], Encoding::Utf16));
+        assert!(!d.apply(3, vec![change(None, "旧")], Encoding::Utf16));
+        assert_eq!((d.text.as_str(), d.version), ("全新", 3));
+    }
+
+    #[test]
+    fn only_plain_text_and_markdown_are_reports() {
+        let u = |s: &str| Uri::from_str(s).unwrap();
+        assert!(is_report(&u("file:///a/report"), "plaintext"));
+        assert!(is_report(&u("untitled:Untitled-1"), "markdown"));
+        assert!(is_report(&u("file:///a/r.TXT"), "gklint-text"));
+        assert!(is_report(&u("file:///a/r.md"), ""));
+        assert!(!is_report(&u("file:///a/gklint.yaml"), "yaml"));
+        assert!(!is_report(&u("file:///a/main.rs"), "rust"));
+        assert!(!is_report(&u("file:///a/r.html"), "html"));
     }
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use gklint_engine::diagnostic::Diagnostic;
+use gklint_engine::diagnostic::{Category, Diagnostic};
 use gklint_engine::model::{Reading, Span, Table, TableRow};
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Range};
 
@@ -70,13 +70,28 @@ pub fn values_line(d: &Diagnostic) -> String {
         .join("，")
 }
 
+/// A category as users call it.
+fn category_words(c: Category) -> &'static str {
+    match c {
+        Category::Section => "章节",
+        Category::Table => "表格",
+        Category::Consistency => "前后一致",
+        Category::DocNumber => "文号",
+        Category::Date => "日期",
+        Category::Contact => "联系方式",
+        Category::Template => "模板",
+        Category::Style => "文字规范",
+        Category::Parse => "解析",
+    }
+}
+
 fn finding(a: &Analysis, d: &Diagnostic, md: &mut String) {
     let _ = writeln!(
         md,
-        "**{}** `{}`（{}）\n\n{}\n",
+        "**{}** `{}`（{}类）\n\n{}\n",
         d.severity.chinese(),
         d.rule,
-        d.category.as_str(),
+        category_words(d.category),
         d.message
     );
     let values = values_line(d);
@@ -106,7 +121,7 @@ fn finding(a: &Analysis, d: &Diagnostic, md: &mut String) {
     {
         let _ = writeln!(md, "{}\n", docs.trim());
     }
-    if let Some(link) = a.packs.doc_link(&d.rule) {
+    if let Some(link) = a.packs.doc_link(&d.rule, a.docs_url.as_deref()) {
         let _ = writeln!(md, "[规则说明]({})", link.as_str());
     }
 }
@@ -130,8 +145,9 @@ pub fn row_extent(row: &TableRow) -> Span {
     })
 }
 
-/// How reports name a table.
-pub fn caption(table: &Table) -> String {
+/// How reports refer to a table: 表二, 表三, 表四, 统计表; for a table of a
+/// user's pack, its caption (its id only when the pack gives none).
+pub fn caption(a: &Analysis, table: &Table) -> String {
     let named = [
         ("active-disclosure", "表二"),
         ("applications", "表三"),
@@ -141,11 +157,22 @@ pub fn caption(table: &Table) -> String {
     named
         .iter()
         .find(|(id, _)| table.id.starts_with(id))
-        .map_or_else(|| table.id.clone(), |(_, c)| (*c).to_owned())
+        .map(|(_, c)| (*c).to_owned())
+        .or_else(|| a.packs.captions.get(&table.schema).cloned())
+        .unwrap_or_else(|| table.id.clone())
+}
+
+/// A table's number and caption: `表三 收到和处理政府信息公开申请情况`.
+pub fn title(a: &Analysis, table: &Table) -> String {
+    let short = caption(a, table);
+    match a.packs.captions.get(&table.schema) {
+        Some(c) if *c != short => format!("{short} {c}"),
+        _ => short,
+    }
 }
 
 fn row_info(a: &Analysis, table: &Table, row: &TableRow, md: &mut String) {
-    let _ = writeln!(md, "**{} · {}**\n", caption(table), row.label);
+    let _ = writeln!(md, "**{} · {}**\n", caption(a, table), row.label);
     if let Some(w) = &row.written_label {
         let _ = writeln!(md, "原文写作“{w}”\n");
     }
@@ -232,8 +259,13 @@ fn row_info(a: &Analysis, table: &Table, row: &TableRow, md: &mut String) {
         } else {
             "成立".to_owned()
         };
-        let mode = if i.per_row { "逐行" } else { "逐列" };
-        let _ = writeln!(md, "- `{}`（{}，{mode}）：{status}", i.text, i.rule);
+        let mode = if i.per_row { "每一行" } else { "每一列" };
+        let _ = writeln!(
+            md,
+            "- {}（{mode}，规则 `{}`）：{status}",
+            i.in_words(layout),
+            i.rule
+        );
     }
 }
 

@@ -41,6 +41,46 @@ impl IdentityDef {
         }
     }
 
+    /// The identity in the report's own words: each row (or, checked along
+    /// a row, each column) by its label as the table prints it, `==` as `=`:
+    /// `一、本年新收… + 二、上年结转… = （七）总计 + 四、结转下年度继续办理`.
+    pub fn in_words(&self, layout: &TableSchema) -> String {
+        let mut out: Vec<String> = Vec::new();
+        for token in tokens(&self.text) {
+            let word = match token {
+                "==" | "=" => "=".to_owned(),
+                "<=" => "≤".to_owned(),
+                ">=" => "≥".to_owned(),
+                "+" | "-" | "<" | ">" => token.to_owned(),
+                name if name.parse::<f64>().is_ok() => name.to_owned(),
+                name if self.per_row => layout
+                    .columns
+                    .iter()
+                    .find(|c| c.id == name)
+                    .map_or_else(|| name.to_owned(), |c| c.label.clone()),
+                name => {
+                    let (base, children) = match name.strip_suffix(".*") {
+                        Some(b) => (b, true),
+                        None => (name, false),
+                    };
+                    match find_row(layout, base) {
+                        Some(i) => {
+                            let label = row_words(layout, i);
+                            if children {
+                                format!("{label}下各项")
+                            } else {
+                                label
+                            }
+                        }
+                        None => name.to_owned(),
+                    }
+                }
+            };
+            out.push(word);
+        }
+        out.join(" ")
+    }
+
     pub fn applies_to(&self, layout: &TableSchema) -> bool {
         self.table == layout.table_id || self.table == layout.schema_id
     }
@@ -68,6 +108,46 @@ impl IdentityDef {
                 i == row
             }
         })
+    }
+}
+
+/// An identity's operators and names, in order. `-` inside a name
+/// (`natural-person`) is part of it; subtraction is a `-` standing alone or
+/// in front of a name.
+fn tokens(identity: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for word in identity.split_whitespace() {
+        let mut rest = word;
+        while !rest.is_empty() {
+            let op = ["==", "<=", ">=", "=", "<", ">", "+"]
+                .into_iter()
+                .find(|op| rest.starts_with(op))
+                .or_else(|| (rest.starts_with('-')).then_some("-"));
+            if let Some(op) = op {
+                out.push(op);
+                rest = &rest[op.len()..];
+                continue;
+            }
+            let end = rest.find(['=', '<', '>', '+']).unwrap_or(rest.len());
+            out.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// A row as the table prints it: its number and label (`（七）总计`).
+fn row_words(layout: &TableSchema, i: usize) -> String {
+    let row = &layout.rows[i];
+    let words = format!(
+        "{}{}",
+        row.number.as_deref().unwrap_or_default(),
+        row.label.as_deref().unwrap_or_default()
+    );
+    if words.is_empty() {
+        row.id.clone()
+    } else {
+        words
     }
 }
 
@@ -179,5 +259,20 @@ mod tests {
         );
         assert!(per_row.involves(layout, row("granted")));
         assert!(!per_row.involves(layout, row("refused")), "a group row");
+
+        let words = balance.in_words(layout);
+        assert!(
+            words.starts_with("一、本年新收政府信息公开申请数量 + 二、上年结转"),
+            "{words}"
+        );
+        assert!(
+            words.ends_with("= （七）总计 + 四、结转下年度继续办理"),
+            "{words}"
+        );
+        let words = total.in_words(layout);
+        assert!(words.contains("+ （三）不予公开下各项 +"), "{words}");
+        let words = per_row.in_words(layout);
+        assert!(!words.contains("natural-person"), "{words}");
+        assert!(words.starts_with("总计 = 自然人 + "), "{words}");
     }
 }

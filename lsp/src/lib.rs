@@ -12,6 +12,7 @@ mod diagnostics;
 mod documents;
 mod hover;
 mod identities;
+mod plugins;
 pub mod position;
 mod server;
 mod symbols;

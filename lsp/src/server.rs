@@ -26,8 +26,8 @@ use lsp_types::{
     DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentSymbolParams,
     DocumentSymbolResponse, FileSystemWatcher, GlobPattern, HoverParams, HoverProviderCapability,
     InitializeParams, InitializeResult, MessageType, OneOf, PublishDiagnosticsParams, Registration,
-    RegistrationParams, SaveOptions, ServerCapabilities, ServerInfo, ShowMessageParams,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    RegistrationParams, RelativePattern, SaveOptions, ServerCapabilities, ServerInfo,
+    ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, Uri,
 };
 use serde_json::Value;
@@ -356,7 +356,15 @@ impl Server {
                     ));
                     return;
                 };
-                doc.apply(p.text_document.version, p.content_changes, self.encoding);
+                if !doc.apply(p.text_document.version, p.content_changes, self.encoding) {
+                    crate::log(&format!(
+                        "didChange of version {} for {} ignored: version {} is held already",
+                        p.text_document.version,
+                        uri.as_str(),
+                        doc.version
+                    ));
+                    return;
+                }
                 self.schedule(uri);
             }
             DidSaveTextDocument::METHOD => {
@@ -385,7 +393,9 @@ impl Server {
                 let Some(p) = parse::<DidChangeWatchedFilesParams>(n) else {
                     return;
                 };
-                if p.changes.iter().any(|c| is_config_or_pack(&c.uri)) {
+                if p.changes.iter().any(|c| is_config_or_pack(&c.uri))
+                    || self.workspace.plugins_stale()
+                {
                     self.reload();
                 }
             }
@@ -405,16 +415,22 @@ impl Server {
         }
     }
 
-    /// Reads configuration and packs again and re-lints every open document.
+    /// Reads configuration, packs and plugins again and re-lints every open document.
     fn reload(&mut self) {
         crate::log("configuration or packs changed: reloading");
+        self.forget_configuration();
+        self.flush_due();
+    }
+
+    /// Forgets what was read and makes every open document due now.
+    fn forget_configuration(&mut self) {
         self.workspace.reload();
         self.analyses.clear();
         self.published.clear();
+        let now = Instant::now();
         for uri in self.docs.uris() {
-            self.lint_now(&uri);
+            self.pending.insert(uri, now);
         }
-        self.publish_problems();
     }
 
     fn schedule(&mut self, uri: Uri) {
@@ -430,8 +446,13 @@ impl Server {
         self.flush_due();
     }
 
-    /// Sends the documents whose quiet time is over to the worker.
+    /// Sends the documents whose quiet time is over to the worker. First, if
+    /// the trust file or a plugin file changed, everything is reloaded.
     fn flush_due(&mut self) {
+        if self.workspace.plugins_stale() {
+            crate::log("the plugin trust file or a plugin changed: reloading");
+            self.forget_configuration();
+        }
         let now = Instant::now();
         let due: Vec<Uri> = self
             .pending
@@ -449,7 +470,7 @@ impl Server {
     }
 
     fn job(&mut self, uri: &Uri) -> Option<Job> {
-        let doc = self.docs.get(uri)?;
+        let doc = self.docs.get(uri).filter(|d| d.lintable)?;
         let (name, text, format, version, path) = (
             doc.name(),
             doc.text.clone(),
@@ -536,8 +557,8 @@ impl Server {
         for (uri, diags) in self.workspace.problem_updates() {
             self.publish(uri, diags, None);
         }
-        for m in self.workspace.take_messages() {
-            self.show(MessageType::ERROR, m);
+        for (typ, m) in self.workspace.take_messages() {
+            self.show(typ, m);
         }
     }
 
@@ -551,14 +572,33 @@ impl Server {
         );
     }
 
+    /// Asks the client to watch configuration and pack files in the
+    /// workspace, and the user's plugin trust file wherever it is (changes
+    /// to it are also noticed before each lint, for clients that cannot watch it).
     fn register_watchers(&mut self) {
-        let watchers = ["**/gklint.yaml", "**/.gklint.yaml", "**/*.yaml", "**/*.yml"]
-            .iter()
-            .map(|g| FileSystemWatcher {
-                glob_pattern: GlobPattern::String((*g).into()),
+        let mut watchers: Vec<FileSystemWatcher> =
+            ["**/gklint.yaml", "**/.gklint.yaml", "**/*.yaml", "**/*.yml"]
+                .iter()
+                .map(|g| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String((*g).into()),
+                    kind: None,
+                })
+                .collect();
+        let trust = gklint_engine::plugin::native::trust_file_path().and_then(|p| {
+            Some((
+                crate::uri::from_path(p.parent()?)?,
+                p.file_name()?.to_str()?.to_owned(),
+            ))
+        });
+        if let Some((dir, name)) = trust {
+            watchers.push(FileSystemWatcher {
+                glob_pattern: GlobPattern::Relative(RelativePattern {
+                    base_uri: OneOf::Right(dir),
+                    pattern: name,
+                }),
                 kind: None,
-            })
-            .collect();
+            });
+        }
         let options = DidChangeWatchedFilesRegistrationOptions { watchers };
         let params = RegistrationParams {
             registrations: vec![Registration {

@@ -6,7 +6,7 @@ use lsp_types::{DocumentSymbol, SymbolKind};
 
 use crate::analysis::Analysis;
 use crate::diagnostics::converter;
-use crate::hover::{caption, row_extent};
+use crate::hover::{row_extent, title};
 use crate::position::{Converter, Encoding};
 
 struct Node {
@@ -47,14 +47,14 @@ pub fn outline(a: &Analysis, encoding: Encoding) -> Vec<DocumentSymbol> {
         }
     }
     for t in &report.tables {
-        let node = table_node(t);
+        let node = table_node(a, t);
         place(&mut roots, node);
     }
     let conv = converter(a, encoding);
     roots.into_iter().map(|n| to_symbol(n, &conv)).collect()
 }
 
-fn table_node(t: &Table) -> Node {
+fn table_node(a: &Analysis, t: &Table) -> Node {
     let mut range = t.span.clone();
     let rows: Vec<Node> = t
         .rows
@@ -84,7 +84,7 @@ fn table_node(t: &Table) -> Node {
         })
         .collect();
     Node {
-        name: format!("{}（{}）", caption(t), t.schema),
+        name: title(a, t),
         detail: (!t.missing.is_empty()).then(|| format!("缺 {} 行", t.missing.len())),
         kind: SymbolKind::STRUCT,
         selection: t.span.start..t.span.start,

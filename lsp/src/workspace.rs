@@ -1,11 +1,13 @@
-//! Configuration and packs for each document, found as `gklint check` finds
-//! them: the nearest `gklint.yaml` / `.gklint.yaml` above the file (or one
-//! file the client names, like `--config`), its packs plus the client's extra
-//! packs (like `--pack`), on top of the built-in ones. A configuration or pack
-//! that fails to load becomes a diagnostic on its own file, and documents are
-//! linted with what did load: the server keeps running.
+//! Configuration, packs and plugins for each document, found as `gklint
+//! check` finds them: the nearest `gklint.yaml` / `.gklint.yaml` above the
+//! file (or one file the client names, like `--config`), its packs plus the
+//! client's extra packs (like `--pack`), on top of the built-in ones, and the
+//! trusted plugins the configuration and the settings list (`plugins.rs`). A
+//! configuration, pack or plugin that fails to load becomes a diagnostic on
+//! the file that names it (or a message), and documents are linted with what
+//! did load: the server keeps running.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -13,13 +15,15 @@ use std::sync::Arc;
 use gklint_engine::lint::Options;
 use gklint_engine::model::OfficeKind;
 use gklint_engine::pack::{self, LoadError, PackError, PackInput, PackSet};
+use gklint_engine::plugin::{Plugin, PluginError, add_plugins};
 use gklint_engine::source::{LineIndex, Position as CharPosition};
-use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Range, Uri};
+use lsp_types::{Diagnostic, DiagnosticSeverity, MessageType, NumberOrString, Range, Uri};
 use serde_json::Value;
 
 use crate::cli_shared::config::{Config, Discovery, NAMES};
-use crate::cli_shared::packs::read_pack;
+use crate::cli_shared::packs::{distinct, read_pack};
 use crate::identities::IdentityDef;
+use crate::plugins::{Listed, Lister, PluginHost};
 use crate::position::{Converter, Encoding};
 
 /// What the client may set (`initializationOptions`, `workspace/didChangeConfiguration`),
@@ -30,18 +34,25 @@ pub struct Settings {
     pub config: Option<PathBuf>,
     /// Like `--pack`: extra packs for every document.
     pub packs: Vec<PathBuf>,
+    /// Plugins for every document. Like a configuration's `plugins:` (not
+    /// like `--plugin`): each loads only when the user trusts it, since a
+    /// project can ship settings (`.vscode/settings.json`).
+    pub plugins: Vec<PathBuf>,
+    /// Where the built-in rules' documentation is published: the link of
+    /// each finding. No link when unset.
+    pub docs_url: Option<String>,
     /// Quiet time after a change before the document is linted again.
     pub debounce_ms: Option<u64>,
 }
 
 impl Settings {
-    /// Reads `{"gklint": {…}}` or `{…}` with the keys `config`, `packs` and
-    /// `debounceMs`; relative paths are taken from `root`. `None` when the
-    /// value says nothing about gklint.
+    /// Reads `{"gklint": {…}}` or `{…}` with the keys `config`, `packs`,
+    /// `plugins`, `docsUrl` and `debounceMs`; relative paths are taken from
+    /// `root`. `None` when the value says nothing about gklint.
     pub fn from_json(v: &Value, root: Option<&Path>) -> Option<Settings> {
         let v = v.get("gklint").unwrap_or(v);
         let obj = v.as_object()?;
-        if !["config", "packs", "debounceMs"]
+        if !["config", "packs", "plugins", "docsUrl", "debounceMs"]
             .iter()
             .any(|k| obj.contains_key(*k))
         {
@@ -54,17 +65,32 @@ impl Settings {
                 _ => p,
             }
         };
+        let paths = |key: &str| -> Vec<PathBuf> {
+            v.get(key)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .filter(|s| !s.trim().is_empty())
+                        .map(resolve)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
         Some(Settings {
             config: v
                 .get("config")
                 .and_then(Value::as_str)
                 .filter(|s| !s.trim().is_empty())
                 .map(resolve),
-            packs: v
-                .get("packs")
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(resolve).collect())
-                .unwrap_or_default(),
+            packs: paths("packs"),
+            plugins: paths("plugins"),
+            docs_url: v
+                .get("docsUrl")
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
             debounce_ms: v.get("debounceMs").and_then(Value::as_u64),
         })
     }
@@ -87,6 +113,8 @@ pub struct Packs {
     pub shards: Vec<PackSet>,
     homes: HashMap<String, RuleHome>,
     pub identities: Vec<IdentityDef>,
+    /// Each table layout's caption (`收到和处理政府信息公开申请情况`), by layout id.
+    pub captions: HashMap<String, String>,
 }
 
 enum PackFailure {
@@ -96,13 +124,18 @@ enum PackFailure {
 
 impl Packs {
     pub fn builtin() -> Packs {
-        match Packs::load(&[]) {
-            Ok(p) => p,
+        match Packs::load(&[], &[]) {
+            Ok((p, _)) => p,
             Err(_) => panic!("the built-in packs always load (their tests say so)"),
         }
     }
 
-    fn load(extra: &[PathBuf]) -> Result<Packs, PackFailure> {
+    /// The built-in packs, the `extra` ones, then the plugins; with, for each
+    /// plugin left out because its rule ids clash, its index and the error.
+    fn load(
+        extra: &[PathBuf],
+        plugins: &[Plugin],
+    ) -> Result<(Packs, Vec<(usize, PluginError)>), PackFailure> {
         let mut inputs = pack::builtin_inputs();
         for p in extra {
             inputs.push(read_pack(p).map_err(|e| PackFailure::Read {
@@ -110,29 +143,71 @@ impl Packs {
                 message: format!("{e:#}"),
             })?);
         }
-        let set = pack::load(&inputs).map_err(PackFailure::Load)?;
-        let (homes, identities) = index(&inputs);
+        let mut set = pack::load(&inputs).map_err(PackFailure::Load)?;
+        let mut clashes = Vec::new();
+        for (i, p) in plugins.iter().enumerate() {
+            clashes.extend(
+                add_plugins(&mut set, std::slice::from_ref(p))
+                    .into_iter()
+                    .map(|e| (i, e)),
+            );
+        }
+        let Index {
+            homes,
+            identities,
+            captions,
+        } = index(&inputs);
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        Ok(Packs {
+        let packs = Packs {
             shards: shards(&set, cores),
             set,
             homes,
             identities,
-        })
+            captions,
+        };
+        Ok((packs, clashes))
     }
 
-    /// A link to where the rule is defined and documented: the built-in
-    /// pack's file in the repository, or the user's pack file.
-    pub fn doc_link(&self, rule: &str) -> Option<Uri> {
+    /// A link to where the rule is defined and documented: for a built-in
+    /// rule, its pack file under `docs_url` (`{rule}`, `{path}` and `{line}`
+    /// in it are replaced; otherwise `{docs_url}/{path}#L{line}`), none
+    /// without `docs_url`; for a rule of the user's pack, the pack file.
+    pub fn doc_link(&self, rule: &str, docs_url: Option<&str>) -> Option<Uri> {
         let home = self.homes.get(rule)?;
         if home.builtin {
-            let base = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
-            Uri::from_str(&format!("{base}/blob/main/{}#L{}", home.path, home.line)).ok()
+            docs_link(docs_url?, rule, &home.path, home.line)
         } else {
             let uri = crate::uri::from_path(Path::new(&home.path))?;
             Uri::from_str(&format!("{}#L{}", uri.as_str(), home.line)).ok()
         }
     }
+}
+
+/// The documentation link of a built-in rule under the settings' `docsUrl`;
+/// characters outside ASCII are percent-encoded (`/你的组织/`).
+fn docs_link(base: &str, rule: &str, path: &str, line: u64) -> Option<Uri> {
+    if !base.contains("://") {
+        return None;
+    }
+    let link = if base.contains('{') {
+        base.replace("{rule}", rule)
+            .replace("{path}", path)
+            .replace("{line}", &line.to_string())
+    } else {
+        format!("{}/{path}#L{line}", base.trim_end_matches('/'))
+    };
+    let mut encoded = String::with_capacity(link.len());
+    for c in link.chars() {
+        if c.is_ascii() && !c.is_ascii_whitespace() {
+            encoded.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                encoded.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    Uri::from_str(&encoded).ok()
 }
 
 /// `n` copies of the set, each pack keeping every `n`th of its rules (the
@@ -163,16 +238,30 @@ pub(crate) fn shards(set: &PackSet, n: usize) -> Vec<PackSet> {
     out
 }
 
-/// Rule locations and identities, read from the packs' YAML.
-fn index(inputs: &[PackInput]) -> (HashMap<String, RuleHome>, Vec<IdentityDef>) {
+/// What the packs' YAML says beyond the compiled rules.
+#[derive(Default)]
+struct Index {
+    homes: HashMap<String, RuleHome>,
+    identities: Vec<IdentityDef>,
+    captions: HashMap<String, String>,
+}
+
+/// Rule locations, identities and table captions, read from the packs' YAML.
+fn index(inputs: &[PackInput]) -> Index {
     let mut homes = HashMap::new();
     let mut identities = Vec::new();
+    let mut captions = HashMap::new();
     for input in inputs {
         for src in &input.files {
             let contents: Arc<str> = Arc::from(src.contents.as_str());
             let Ok(file) = pack::parse_file(&src.path, &contents) else {
                 continue;
             };
+            for t in &file.tables {
+                if let Some(c) = t.caption.as_ref().filter(|c| !c.trim().is_empty()) {
+                    captions.insert(t.schema.clone(), c.trim().to_owned());
+                }
+            }
             for r in &file.rules {
                 let def = &r.value;
                 homes.insert(
@@ -197,7 +286,11 @@ fn index(inputs: &[PackInput]) -> (HashMap<String, RuleHome>, Vec<IdentityDef>) 
             }
         }
     }
-    (homes, identities)
+    Index {
+        homes,
+        identities,
+        captions,
+    }
 }
 
 /// What governs one document.
@@ -208,6 +301,8 @@ pub struct Resolved {
     pub kind: Option<OfficeKind>,
     /// The configuration's `ignore` covers the file: no findings, as `gklint check` skips it.
     pub ignored: bool,
+    /// The settings' `docsUrl`.
+    pub docs_url: Option<String>,
 }
 
 enum ConfigSource {
@@ -224,14 +319,19 @@ pub struct Workspace {
     source: ConfigSource,
     discovery: Discovery,
     builtin: Arc<Packs>,
-    sets: HashMap<Vec<PathBuf>, Arc<Packs>>,
+    plugins: PluginHost,
+    /// Loaded sets by their extra packs and listed plugins.
+    sets: HashMap<(Vec<PathBuf>, Vec<Listed>), Arc<Packs>>,
     by_file: HashMap<PathBuf, Resolved>,
     /// Configuration and pack errors by file, as they stand.
     problems: BTreeMap<Uri, Vec<Diagnostic>>,
     /// What was last published for those files.
     shown: BTreeMap<Uri, Vec<Diagnostic>>,
-    /// Problems without a file to show them on (a missing pack named in the settings).
-    messages: Vec<String>,
+    /// Messages to show (problems without a file to show them on, such as a
+    /// missing pack named in the settings; refused plugins).
+    messages: Vec<(MessageType, String)>,
+    /// Plugin refusals shown already this session (not shown at every reload).
+    said: HashSet<String>,
 }
 
 impl Workspace {
@@ -244,24 +344,40 @@ impl Workspace {
             source: ConfigSource::Discover,
             discovery: Discovery::default(),
             builtin,
+            plugins: PluginHost::new(),
             sets: HashMap::new(),
             by_file: HashMap::new(),
             problems: BTreeMap::new(),
             shown: BTreeMap::new(),
             messages: Vec::new(),
+            said: HashSet::new(),
         };
         ws.reload();
         ws
     }
 
-    /// Forgets every configuration and pack read so far (they are read again
-    /// on the next lint), and every problem found in them.
+    /// Forgets every configuration, pack and plugin read so far, and the
+    /// trust file (they are read again on the next lint), and every problem
+    /// found in them.
     pub fn reload(&mut self) {
         self.discovery = Discovery::default();
         self.sets.clear();
-        self.sets.insert(Vec::new(), self.builtin.clone());
+        self.sets
+            .insert((Vec::new(), Vec::new()), self.builtin.clone());
         self.by_file.clear();
         self.problems.clear();
+        self.plugins = PluginHost::new();
+        if let Some(url) = &self.settings.docs_url
+            && docs_link(url, "rule", "rules/common/rules.yaml", 1).is_none()
+        {
+            let m = format!(
+                "编辑器设置 gklint.docsUrl 的值“{url}”不是有效的网址，规则编号上不带文档链接。\
+                 请写成以 https:// 开头的地址，例如 https://github.com/你的组织/gklint/blob/main"
+            );
+            if self.said.insert(m.clone()) {
+                self.messages.push((MessageType::WARNING, m));
+            }
+        }
         self.source = match self.settings.config.clone() {
             None => ConfigSource::Discover,
             Some(path) => match Config::load(&path) {
@@ -294,10 +410,24 @@ impl Workspace {
             (ConfigSource::Discover, None) => None,
         };
         let mut extra = self.settings.packs.clone();
+        let mut listed: Vec<Listed> = self
+            .settings
+            .plugins
+            .iter()
+            .map(|p| Listed {
+                path: p.clone(),
+                by: Lister::Settings,
+            })
+            .collect();
         if let Some(c) = &config {
             extra.extend(c.packs.iter().cloned());
+            let file = self.config_file(c).unwrap_or_else(|| c.dir.join(NAMES[0]));
+            listed.extend(c.plugins.iter().map(|p| Listed {
+                path: p.clone(),
+                by: Lister::Config(file.clone()),
+            }));
         }
-        let packs = self.packs_for(extra, config.as_deref());
+        let packs = self.packs_for(distinct(&extra), listed, config.as_deref());
         let (options, kind, ignored) = match &config {
             Some(c) => {
                 let file = abs.clone().unwrap_or_default();
@@ -311,6 +441,7 @@ impl Workspace {
             options,
             kind,
             ignored,
+            docs_url: self.settings.docs_url.clone(),
         };
         if let Some(a) = abs {
             self.by_file.insert(a, r.clone());
@@ -318,19 +449,69 @@ impl Workspace {
         r
     }
 
-    fn packs_for(&mut self, extra: Vec<PathBuf>, config: Option<&Config>) -> Arc<Packs> {
-        if let Some(s) = self.sets.get(&extra) {
+    fn packs_for(
+        &mut self,
+        extra: Vec<PathBuf>,
+        listed: Vec<Listed>,
+        config: Option<&Config>,
+    ) -> Arc<Packs> {
+        let key = (extra, listed);
+        if let Some(s) = self.sets.get(&key) {
             return s.clone();
         }
-        let packs = match Packs::load(&extra) {
-            Ok(p) => Arc::new(p),
+        let loaded = self.plugins.load(&key.1);
+        if let Some(e) = loaded.trust_error {
+            crate::log(&e);
+            self.messages.push((MessageType::ERROR, e));
+        }
+        for (l, e) in &loaded.refused {
+            self.plugin_problem(l, e);
+        }
+        let (from, plugins): (Vec<Listed>, Vec<Plugin>) = loaded.plugins.into_iter().unzip();
+        let packs = match Packs::load(&key.0, &plugins) {
+            Ok((p, clashes)) => {
+                for (i, e) in &clashes {
+                    self.plugin_problem(&from[*i], e);
+                }
+                Arc::new(p)
+            }
             Err(failure) => {
                 self.pack_problem(failure, config);
-                self.builtin.clone()
+                // The plugins without the packs, as `gklint check` would have none.
+                Packs::load(&[], &plugins)
+                    .map(|(p, _)| Arc::new(p))
+                    .unwrap_or_else(|_| self.builtin.clone())
             }
         };
-        self.sets.insert(extra, packs.clone());
+        self.sets.insert(key, packs.clone());
         packs
+    }
+
+    /// The trust file or a listed plugin file changed: plugins must be loaded again.
+    pub fn plugins_stale(&self) -> bool {
+        self.plugins.stale()
+    }
+
+    /// A refused plugin: an error on the configuration where it is listed,
+    /// and (once a session) a message, since a plugin's rules that silently
+    /// do not run would be worse.
+    fn plugin_problem(&mut self, listed: &Listed, e: &PluginError) {
+        if let Lister::Config(file) = &listed.by {
+            let range = self.name_range(file, &listed.path);
+            self.add_problem(file, range, "plugin", e.message.clone());
+        } else {
+            crate::log(&e.message);
+        }
+        if self.said.insert(e.message.clone()) {
+            let hint = match e.kind {
+                gklint_engine::plugin::PluginErrorKind::Untrusted { .. } => {
+                    "信任后无须重启编辑器，gklint 会自动重新加载。"
+                }
+                _ => "",
+            };
+            self.messages
+                .push((MessageType::WARNING, format!("{}{hint}", e.message)));
+        }
     }
 
     /// The configuration and pack diagnostics that changed since the last
@@ -351,14 +532,14 @@ impl Workspace {
         out
     }
 
-    pub fn take_messages(&mut self) -> Vec<String> {
+    pub fn take_messages(&mut self) -> Vec<(MessageType, String)> {
         std::mem::take(&mut self.messages)
     }
 
     fn add_problem(&mut self, file: &Path, range: Range, code: &str, message: String) {
         crate::log(&format!("{}: {message}", file.display()));
         let Some(uri) = crate::uri::from_path(file) else {
-            self.messages.push(message);
+            self.messages.push((MessageType::ERROR, message));
             return;
         };
         let d = Diagnostic {
@@ -395,7 +576,7 @@ impl Workspace {
                     Some(file) => self.add_problem(&file, Range::default(), "pack", message),
                     None => {
                         crate::log(&message);
-                        self.messages.push(message);
+                        self.messages.push((MessageType::ERROR, message));
                     }
                 }
             }
@@ -406,26 +587,31 @@ impl Workspace {
                     .and_then(|c| self.config_file(c));
                 match file {
                     Some(file) => {
-                        let text = std::fs::read_to_string(&file).unwrap_or_default();
-                        let dir = file.parent().unwrap_or(Path::new(""));
-                        let named = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy();
-                        let range = text
-                            .find(named.trim_start_matches("./"))
-                            .map(|at| {
-                                let lines = LineIndex::new(&text);
-                                let conv = Converter::new(&text, &lines, self.encoding);
-                                conv.range(&(at..at + named.trim_start_matches("./").len()))
-                            })
-                            .unwrap_or_default();
+                        let range = self.name_range(&file, &path);
                         self.add_problem(&file, range, "pack", message);
                     }
                     None => {
                         crate::log(&message);
-                        self.messages.push(message);
+                        self.messages.push((MessageType::ERROR, message));
                     }
                 }
             }
         }
+    }
+
+    /// Where a configuration file names `path` (resolved against its folder).
+    fn name_range(&self, file: &Path, path: &Path) -> Range {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let dir = file.parent().unwrap_or(Path::new(""));
+        let named = path.strip_prefix(dir).unwrap_or(path).to_string_lossy();
+        let named = named.trim_start_matches("./");
+        text.find(named)
+            .map(|at| {
+                let lines = LineIndex::new(&text);
+                let conv = Converter::new(&text, &lines, self.encoding);
+                conv.range(&(at..at + named.len()))
+            })
+            .unwrap_or_default()
     }
 
     /// The file a loaded configuration came from.
@@ -493,6 +679,15 @@ mod tests {
         assert_eq!(s.config, Some(PathBuf::from("/w/c.yaml")));
         assert_eq!(s.packs, vec![PathBuf::from("/p"), PathBuf::from("/w/q")]);
         assert_eq!(s.debounce_ms, Some(0));
+        assert!(s.plugins.is_empty());
+        assert_eq!(s.docs_url, None);
+        let s = Settings::from_json(
+            &serde_json::json!({"plugins": ["插件/libx.so", ""], "docsUrl": " https://d.example.org "}),
+            Some(root),
+        )
+        .unwrap();
+        assert_eq!(s.plugins, vec![PathBuf::from("/w/插件/libx.so")]);
+        assert_eq!(s.docs_url.as_deref(), Some("https://d.example.org"));
         assert!(Settings::from_json(&serde_json::json!({"other": 1}), None).is_none());
         let s = Settings::from_json(&serde_json::json!({"config": ""}), None).unwrap();
         assert_eq!(s.config, None);
@@ -509,14 +704,44 @@ mod tests {
     }
 
     #[test]
-    fn builtin_rules_link_to_their_yaml() {
+    fn builtin_rules_link_to_their_yaml_only_under_a_docs_url() {
         let p = Packs::builtin();
-        let link = p.doc_link("applications-balance").unwrap();
+        assert_eq!(p.doc_link("applications-balance", None), None);
+        let link = p
+            .doc_link(
+                "applications-balance",
+                Some("https://git.example.org/gklint/blob/v1/"),
+            )
+            .unwrap();
         assert!(
-            link.as_str().contains("rules/national/rules.yaml#L"),
+            link.as_str()
+                .starts_with("https://git.example.org/gklint/blob/v1/rules/national/rules.yaml#L"),
             "{}",
             link.as_str()
         );
+        let link = p
+            .doc_link(
+                "applications-balance",
+                Some("https://docs.example.org/rules/{rule}.html"),
+            )
+            .unwrap();
+        assert_eq!(
+            link.as_str(),
+            "https://docs.example.org/rules/applications-balance.html"
+        );
+        let link = p
+            .doc_link(
+                "applications-balance",
+                Some("https://github.com/你的组织/gklint/blob/main"),
+            )
+            .unwrap();
+        assert!(
+            link.as_str()
+                .starts_with("https://github.com/%E4%BD%A0%E7%9A%84%E7%BB%84%E7%BB%87/gklint/"),
+            "{}",
+            link.as_str()
+        );
+        assert_eq!(p.doc_link("applications-balance", Some("规则文档")), None);
         assert!(
             p.identities
                 .iter()

@@ -134,11 +134,12 @@ fn did_open_publishes_findings_at_utf16_columns() {
     assert_eq!(terms[1].range.start, Position::new(35, 5));
     assert_eq!(utf16_col(&text, second), 5);
     assert_eq!(terms[1].source.as_deref(), Some("gklint"));
-    let link = terms[1]
-        .code_description
-        .as_ref()
-        .expect("a documentation link");
-    assert!(link.href.as_str().contains("#L"), "{}", link.href.as_str());
+    // No documentation link unless the settings say where the docs are.
+    assert!(
+        p.diagnostics.iter().all(|d| d.code_description.is_none()),
+        "{:#?}",
+        p.diagnostics
+    );
 
     let balance = by_rule(&p, "applications-balance");
     assert_eq!(balance.len(), 2);
@@ -383,22 +384,34 @@ fn hover_on_a_finding_and_on_a_table_row() {
     let h = hover_text(&mut c, &uri, Position::new(30, 1)).expect("a hover on the row");
     assert!(h.contains("表三 · （七）总计"), "{h}");
     assert!(h.contains("| 自然人 | 18 |"), "{h}");
-    assert!(h.contains("`一 + 二 == 三.七 + 四`"), "{h}");
+    // Identities in the table's own words, not the pack's row and column ids.
     assert!(
-        h.contains("不成立（列 自然人，左 = 17，右 = 18；列 总计，左 = 17，右 = 18）"),
+        h.contains(
+            "- 一、本年新收政府信息公开申请数量 + 二、上年结转政府信息公开申请数量 = （七）总计 + 四、结转下年度继续办理（每一列，规则 `applications-balance`）：\
+             不成立（列 自然人，左 = 17，右 = 18；列 总计，左 = 17，右 = 18）"
+        ),
         "{h}"
     );
     assert!(
-        h.contains("（applications-results-total，逐列）：成立"),
+        h.contains("+ （三）不予公开下各项 +")
+            && h.contains("（每一列，规则 `applications-results-total`）：成立"),
         "{h}"
     );
-    assert!(h.contains("（applications-row-total，逐行）：成立"), "{h}");
+    assert!(
+        h.contains(
+            "- 总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他（每一行，规则 `applications-row-total`）：成立"
+        ),
+        "{h}"
+    );
+    for internal in ["natural-person", "三.七", "==", "applications-2021"] {
+        assert!(!h.contains(internal), "{internal} in {h}");
+    }
 
     // A row whose identities hold.
     let h = hover_text(&mut c, &uri, Position::new(10, 1)).expect("a hover on （二）");
     assert!(h.contains("（二）部分公开"), "{h}");
     assert!(
-        h.contains("（applications-results-total，逐列）：成立"),
+        h.contains("（每一列，规则 `applications-results-total`）：成立"),
         "{h}"
     );
     assert!(!h.contains("不成立"), "{h}");
@@ -444,7 +457,7 @@ fn document_symbols_outline_sections_and_tables() {
         .filter(|s| s.kind == SymbolKind::STRUCT)
         .collect();
     assert_eq!(tables.len(), 1, "{three:#?}");
-    assert!(tables[0].name.starts_with("表三"), "{}", tables[0].name);
+    assert_eq!(tables[0].name, "表三 收到和处理政府信息公开申请情况");
     let rows = tables[0].children.as_ref().unwrap();
     assert!(rows.iter().any(|r| r.name.contains("（七）总计")
         && r.detail.as_deref() == Some("18 / 0 / 0 / 0 / 0 / 0 / 18")));
@@ -670,4 +683,143 @@ fn watched(c: &mut Client, path: &std::path::Path) {
             )],
         },
     );
+}
+
+#[test]
+fn documentation_links_follow_the_docs_url_setting() {
+    let uri = uri(REPORT_URI);
+    let mut c = Client::with(Setup {
+        options: json!({ "debounceMs": 0, "docsUrl": "https://git.example.org/gklint/blob/v1" }),
+        ..Setup::default()
+    });
+    let p = c.open(&uri, "plaintext", &fixture("report.txt"));
+    let term = by_rule(&p, "term-substitution")[0];
+    let href = term
+        .code_description
+        .as_ref()
+        .expect("a link")
+        .href
+        .as_str();
+    assert!(
+        href.starts_with("https://git.example.org/gklint/blob/v1/rules/") && href.contains("#L"),
+        "{href}"
+    );
+    let line7 = fixture("report.txt").lines().nth(7).unwrap().to_owned();
+    let col = line7[..line7.find("17").unwrap()].encode_utf16().count() as u32;
+    let h = hover_text(&mut c, &uri, Position::new(7, col)).unwrap();
+    assert!(
+        h.contains("[规则说明](https://git.example.org/gklint/blob/v1/rules/"),
+        "{h}"
+    );
+    c.exit();
+
+    // Not a URL: said once, and no dead link.
+    let mut c = Client::with(Setup {
+        options: json!({ "debounceMs": 0, "docsUrl": "规则文档" }),
+        ..Setup::default()
+    });
+    let shown = c.wait_for("window/showMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("gklint.docsUrl"))
+    });
+    assert!(
+        shown["message"].as_str().unwrap().contains("https://"),
+        "{shown}"
+    );
+    let p = c.open(&uri, "plaintext", &fixture("report.txt"));
+    assert!(p.diagnostics.iter().all(|d| d.code_description.is_none()));
+    c.exit();
+}
+
+#[test]
+fn only_plain_text_and_markdown_documents_are_linted() {
+    let mut c = Client::start();
+    let yaml = uri("file:///tmp/gklint-lsp-test/notes.yaml");
+    let rust = uri("file:///tmp/gklint-lsp-test/main.rs");
+    for (u, lang) in [(&yaml, "yaml"), (&rust, "rust")] {
+        c.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": u.as_str(), "languageId": lang, "version": 1,
+                    "text": "XX县人民政府2021年政府信息公开工作年度报告\n钩稽\n" } }),
+        );
+    }
+    // A report opened after them is linted, and nothing was published for them.
+    let report = uri("file:///tmp/gklint-lsp-test/untitled");
+    let p = c.open(&report, "plaintext", "钩稽\n");
+    assert_eq!(by_rule(&p, "term-substitution").len(), 1);
+    let others: Vec<_> = c
+        .drain(Duration::from_millis(300))
+        .into_iter()
+        .filter(|n| n.method == PublishDiagnostics::METHOD && n.params["uri"] != report.as_str())
+        .collect();
+    assert!(others.is_empty(), "{others:?}");
+    assert_eq!(
+        hover_text(&mut c, &yaml, Position::new(1, 0)),
+        None,
+        "no hover on a file that is not a report"
+    );
+    c.exit();
+}
+
+#[test]
+fn a_change_older_than_the_text_held_is_ignored() {
+    let uri = uri("file:///tmp/gklint-lsp-test/versions.txt");
+    let mut c = Client::start();
+    c.open(&uri, "plaintext", "正文。\n");
+    c.change(&uri, 3, vec![edit((0, 0), (0, 0), "钩稽")]);
+    let p = c.diagnostics(&uri, Some(3));
+    assert_eq!(by_rule(&p, "term-substitution").len(), 1);
+    // Version 2 arrives late: applying it would put 钩稽 at the wrong place.
+    c.change(&uri, 2, vec![edit((0, 2), (0, 2), "钩稽")]);
+    c.change(&uri, 4, vec![edit((0, 0), (0, 2), "勾稽")]);
+    let p = c.diagnostics(&uri, Some(4));
+    assert!(
+        by_rule(&p, "term-substitution").is_empty(),
+        "{:#?}",
+        p.diagnostics
+    );
+    let stale: Vec<_> = c
+        .drain(Duration::from_millis(200))
+        .into_iter()
+        .filter(|n| n.method == PublishDiagnostics::METHOD && n.params["version"] == 2)
+        .collect();
+    assert!(stale.is_empty(), "{stale:?}");
+    c.exit();
+}
+
+#[test]
+fn a_pack_named_in_both_the_settings_and_the_configuration_loads_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("本省规则包");
+    std::fs::create_dir_all(&pack).unwrap();
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/examples/province-pack");
+    for f in ["pack.yaml", "rules.yaml"] {
+        std::fs::copy(example.join(f), pack.join(f)).unwrap();
+    }
+    std::fs::write(dir.path().join("gklint.yaml"), "packs: [./本省规则包]\n").unwrap();
+    let report = dir.path().join("report.txt");
+    std::fs::write(&report, fixture("report.txt")).unwrap();
+    let uri = gklint_lsp::uri::from_path(&report).unwrap();
+    let mut c = Client::with(Setup {
+        root: Some(dir.path().to_path_buf()),
+        // The same folder, written another way.
+        options: json!({ "debounceMs": 0, "packs": ["./本省规则包/"] }),
+        ..Setup::default()
+    });
+    let p = c.open(&uri, "plaintext", &fixture("report.txt"));
+    assert_eq!(
+        by_rule(&p, "example-province-fee-statement").len(),
+        1,
+        "{:#?}",
+        p.diagnostics
+    );
+    let shown: Vec<_> = c
+        .drain(Duration::from_millis(200))
+        .into_iter()
+        .filter(|n| n.method == "window/showMessage")
+        .collect();
+    assert!(shown.is_empty(), "{shown:?}");
+    c.exit();
 }

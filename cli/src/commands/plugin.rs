@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Result, anyhow, bail};
 use gklint_engine::pack::PackSet;
 use gklint_engine::plugin::native::{TrustStore, load_configured, load_library};
-use gklint_engine::plugin::{Plugin, PluginError, add_plugins};
+use gklint_engine::plugin::{Plugin, PluginError, PluginErrorKind, add_plugins};
 
 use crate::args::PluginCommand;
 
@@ -76,16 +76,39 @@ impl Host {
     }
 
     /// Plugins a config (in `dir`) lists: loaded only when trusted (or
-    /// already named on the command line).
+    /// already named on the command line). A refusal is an error.
     pub fn configured(&mut self, dir: &Path, paths: &[PathBuf]) -> Vec<Plugin> {
+        self.load_listed(dir, paths, false)
+    }
+
+    /// Like [`configured`](Self::configured), for commands that only show
+    /// rules (`rules`, `explain`): an untrusted plugin is a note saying how
+    /// to trust it, not an error.
+    pub fn configured_for_listing(&mut self, dir: &Path, paths: &[PathBuf]) -> Vec<Plugin> {
+        self.load_listed(dir, paths, true)
+    }
+
+    fn load_listed(&mut self, dir: &Path, paths: &[PathBuf], note_untrusted: bool) -> Vec<Plugin> {
+        let listed_by = format!("{} 中的 gklint 配置", dir.display());
         let mut out = Vec::new();
         for p in paths {
             let k = key(p);
             if !self.loaded.contains_key(&k) {
                 let store = self.trust_store();
-                let (mut plugins, errors) = load_configured(dir, std::slice::from_ref(p), &store);
+                let (mut plugins, errors) =
+                    load_configured(&listed_by, std::slice::from_ref(p), &store);
                 for e in &errors {
-                    self.report(e);
+                    match e.kind {
+                        PluginErrorKind::Untrusted { .. } if note_untrusted => {
+                            self.note(&format!("{}其规则未列出。", e.message));
+                        }
+                        PluginErrorKind::Untrusted { .. } => self.print(&format!(
+                            "{}在 CI 中也可以用 --plugin {} 明确指定它。",
+                            e.message,
+                            p.display()
+                        )),
+                        _ => self.report(e),
+                    }
                 }
                 self.loaded.insert(k.clone(), plugins.pop());
             }
@@ -117,6 +140,12 @@ impl Host {
 
     fn report(&mut self, e: &PluginError) {
         self.print(&e.message);
+    }
+
+    fn note(&mut self, message: &str) {
+        if self.printed.insert(message.to_owned()) {
+            eprintln!("gklint: 注意：{message}");
+        }
     }
 
     fn print(&mut self, message: &str) {

@@ -7,15 +7,38 @@ use anyhow::{Result, bail};
 
 use super::plugin::Host;
 use crate::args::PackArgs;
+use crate::config::{Config, NAMES};
 use crate::packs;
 
-/// The built-in packs, `--pack` and `--plugin`; the host tells whether a plugin was refused.
+/// The built-in packs, `--pack` and `--plugin`, and the trusted plugins the
+/// nearest config above the current folder lists (an untrusted one is a note
+/// saying how to trust it); the host tells whether a plugin was refused.
 fn load(args: &PackArgs) -> Result<(gklint_engine::pack::PackSet, Host)> {
     let mut set = packs::load(&args.packs, true)?;
     let mut host = Host::default();
     let plugins = host.named(&args.plugins);
     host.add(&mut set, &plugins);
+    if let Some(config) = nearest_config() {
+        let listed = host.configured_for_listing(&config.dir, &config.plugins);
+        host.add(&mut set, &listed);
+    }
     Ok((set, host))
+}
+
+/// The config `gklint check` would use for a file in the current folder.
+fn nearest_config() -> Option<Config> {
+    let cwd = std::env::current_dir().ok()?;
+    let path = cwd
+        .ancestors()
+        .flat_map(|d| NAMES.iter().map(move |n| d.join(n)))
+        .find(|p| p.is_file())?;
+    match Config::load(&path) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            eprintln!("gklint: 注意：{e:#}；未读取其中列出的插件，请修正该配置文件。");
+            None
+        }
+    }
 }
 
 pub fn list(args: &PackArgs) -> Result<ExitCode> {

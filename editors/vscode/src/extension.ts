@@ -8,12 +8,20 @@ import {
 
 let client: LanguageClient | undefined;
 
-/** The server's settings, as `gklint check`'s --config and --pack. */
-function serverSettings(): { config: string; packs: string[]; debounceMs: number } {
+/** The server's settings: `gklint check`'s --config and --pack, plugins (trusted ones only load), the docs link base. */
+function serverSettings(): {
+  config: string;
+  packs: string[];
+  plugins: string[];
+  docsUrl: string;
+  debounceMs: number;
+} {
   const c = vscode.workspace.getConfiguration("gklint");
   return {
     config: c.get<string>("config", ""),
     packs: c.get<string[]>("packs", []),
+    plugins: c.get<string[]>("plugins", []),
+    docsUrl: c.get<string>("docsUrl", ""),
     debounceMs: c.get<number>("debounceMs", 150),
   };
 }
