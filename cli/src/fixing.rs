@@ -45,6 +45,16 @@ pub fn fixed_bytes(r: &FileResult, edits: &[Edit]) -> Vec<u8> {
 /// Writes `bytes` to `path` atomically (a temporary file in the same folder,
 /// then a rename), keeping the file's permissions. A read-only file is refused.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    // A symbolic link stays a link: the file it points to is the one fixed.
+    let resolved;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            resolved = std::fs::canonicalize(path)
+                .with_context(|| format!("无法解析符号链接 {}", path.display()))?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
     let meta = std::fs::metadata(path).with_context(|| format!("无法读取 {}", path.display()))?;
     if meta.permissions().readonly() {
         bail!("{} 是只读文件，未修改", path.display());
@@ -64,6 +74,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("写入临时文件失败，{} 未修改", path.display()))?;
     tmp.as_file().sync_all().ok();
     std::fs::set_permissions(tmp.path(), meta.permissions()).ok();
+    #[cfg(unix)]
+    {
+        // Keep the owner too (possible when running as root or as the owner).
+        use std::os::unix::fs::MetadataExt as _;
+        std::os::unix::fs::chown(tmp.path(), Some(meta.uid()), Some(meta.gid())).ok();
+    }
     tmp.persist(path)
         .map_err(|e| anyhow::anyhow!("无法替换 {}：{}（原文件未修改）", path.display(), e.error))?;
     Ok(())

@@ -236,3 +236,41 @@ fn human_output_gives_character_columns_and_cuts_long_lines() {
         &text[..text.len().min(3000)]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn fix_through_a_symbolic_link_fixes_the_target_and_keeps_the_link() {
+    let dir = folder(&[("real.txt", SEED_001)]);
+    let link = dir.path().join("link.txt");
+    std::os::unix::fs::symlink("real.txt", &link).unwrap();
+    gklint().args(["check", "--fix"]).arg(&link).assert();
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    let fixed = std::fs::read_to_string(dir.path().join("real.txt")).unwrap();
+    assert!(fixed.contains("勾稽关系") && !fixed.contains("钩稽"), "not fixed");
+}
+
+#[test]
+fn english_messages_come_from_message_en() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pk.yaml"),
+        "pack: en-test\nname: t\nversion: \"1\"\ndescription: t\nrules:\n  - id: en-word\n    kind: pattern\n    category: style\n    severity: warning\n    message: 出现了“测试词”\n    message_en: \"found the test word\"\n    help: 删去\n    mode: must-not\n    literals: [测试词]\n    examples:\n      valid: [\"没有\"]\n      invalid: [\"有测试词\"]\n",
+    )
+    .unwrap();
+    let file = dir.path().join("r.txt");
+    std::fs::write(&file, "某某局2020年政府信息公开工作年度报告\n测试词\n").unwrap();
+    let out = gklint()
+        .args(["check", "--lang", "en", "--format", "json", "--pack"])
+        .arg(dir.path().join("pk.yaml"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    let json = json_of(&out.stdout);
+    let f = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "en-word")
+        .unwrap_or_else(|| panic!("{json} {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(f["message"], "found the test word");
+}

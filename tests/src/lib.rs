@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub mod fuzz;
 pub mod generate;
 
 /// `tests/` in the repository.

@@ -159,6 +159,14 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
                 }
             };
             tally.files += 1;
+            if lang == Lang::En {
+                // Packs may word their messages in English too (`message_en`).
+                for d in &mut r.diagnostics {
+                    if let Some(en) = d.message_en.take() {
+                        d.message = en;
+                    }
+                }
+            }
             if args.fix || args.diff {
                 match fix_one(&mut r, args.diff, &mut out) {
                     Ok(n) => tally.fixed += n,

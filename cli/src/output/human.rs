@@ -42,7 +42,11 @@ pub fn file(r: &FileResult, handler: &GraphicalReportHandler, lang: Lang) -> Str
                 r.path,
                 pos.line,
                 pos.column,
-                d.severity.chinese(),
+                if lang == Lang::En {
+                    d.severity.as_str()
+                } else {
+                    d.severity.chinese()
+                },
                 d.rule,
                 d.message
             );
