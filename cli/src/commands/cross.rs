@@ -85,14 +85,27 @@ pub fn run(
         if current.is_empty() {
             continue;
         }
-        let earlier: HashSet<i32> = current.iter().map(|&i| keys[i].year - 1).collect();
-        let mut need: Vec<usize> = members
-            .iter()
-            .copied()
-            .filter(|&i| current.contains(&i) || earlier.contains(&keys[i].year))
-            .collect();
-        need.sort_unstable();
-        jobs.push(need);
+        // Each year's current reports, with the first few of the year before
+        // (the engine compares with no more than that many).
+        let mut by_year: BTreeMap<i32, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        for &i in &current {
+            by_year.entry(keys[i].year).or_default().0.push(i);
+        }
+        for &i in members {
+            if let Some(e) = by_year.get_mut(&(keys[i].year + 1))
+                && e.1.len() < cross::MAX_PREVIOUS
+            {
+                e.1.push(i);
+            }
+        }
+        // Years of one office are checked apart, so one office with hundreds
+        // of reports is read a year at a time.
+        for (_, (now, before)) in by_year {
+            let mut need: Vec<usize> = now.into_iter().chain(before).collect();
+            need.sort_unstable();
+            need.dedup();
+            jobs.push(need);
+        }
     }
     let mut batch: Vec<Vec<usize>> = Vec::new();
     let mut size = 0;

@@ -105,6 +105,10 @@ pub fn office_key(office: &str) -> String {
     s.replace("管理委员会", "管委会")
 }
 
+/// Of several different reports of one office for the previous year, how
+/// many each report is compared with.
+pub const MAX_PREVIOUS: usize = 3;
+
 /// The consecutive-year pairs among the inputs, as `(previous, current)`
 /// indices, by office and year: same [`office_key`], years N−1 and N. Reports without an office
 /// or a year take part in none. Of several earlier reports with the very same
@@ -131,6 +135,11 @@ pub fn pairs(inputs: &[Input]) -> Vec<(usize, usize)> {
             let text = inputs[p].source.text.as_str();
             if seen.contains(&text) {
                 continue;
+            }
+            // One office has one report a year; several are copies or drafts.
+            // Comparing with the first few keeps a folder of duplicates linear.
+            if seen.len() == MAX_PREVIOUS {
+                break;
             }
             seen.push(text);
             for &c in current {
