@@ -43,7 +43,7 @@ pub struct Applies {
     #[serde(default)]
     pub templates: Vec<String>,
     #[serde(default)]
-    pub office_kinds: Vec<String>,
+    pub office_kinds: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -5,6 +5,7 @@
 
 mod error;
 pub mod file;
+mod locate;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -184,7 +185,17 @@ pub fn load(inputs: &[PackInput]) -> Result<PackSet, LoadError> {
         }
         packs_files.push((i, parsed));
     }
-    let catalog = Catalog::new(&tables, &templates)?;
+    let catalog = Catalog::new(&tables, &templates).map_err(|e| {
+        let files: Vec<locate::FileText> = packs_files
+            .iter()
+            .flat_map(|(_, files)| files.iter())
+            .map(|p| locate::FileText {
+                path: &p.path,
+                contents: &p.contents,
+            })
+            .collect();
+        locate::schema_error(&e, &files)
+    })?;
 
     let mut packs: Vec<Pack> = Vec::new();
     let mut rule_home: HashMap<String, String> = HashMap::new();
@@ -399,13 +410,14 @@ fn parse_applies(a: &Applies, path: &str, contents: &Arc<str>) -> Result<Applies
     };
     let mut office_kinds = Vec::new();
     for k in &a.office_kinds {
-        office_kinds.push(match k.as_str() {
+        office_kinds.push(match k.value.as_str() {
             "government" => OfficeKind::Government,
             "department" => OfficeKind::Department,
             other => {
-                return Err(PackError::file(
+                return Err(PackError::at(
                     path,
                     contents,
+                    &k.referenced,
                     format!("office_kinds 只能是 government 或 department，而不是 `{other}`"),
                 ));
             }
@@ -438,8 +450,12 @@ fn parse_years(s: &str) -> Option<(Option<i32>, Option<i32>)> {
 }
 
 pub fn parse_file(path: &str, contents: &Arc<str>) -> Result<PackFile, PackError> {
+    use serde_saphyr::MessageFormatter;
     serde_saphyr::from_str::<PackFile>(contents).map_err(|e| {
-        let message = e.to_string();
+        // The bare message: the location is ours to show, once, with our snippet.
+        let message = serde_saphyr::DefaultMessageFormatter
+            .format_message(e.without_snippet())
+            .into_owned();
         match e.location() {
             Some(loc) => PackError::at(path, contents, &loc, message),
             None => PackError::file(path, contents, message),
@@ -537,6 +553,64 @@ mod tests {
 
         let e = err(&base.replace("message: m", "message: 值为{左}"));
         assert!(e.message.contains("{左}"), "{e}");
+    }
+
+    #[test]
+    fn yaml_errors_are_reported_once() {
+        let e = err("pack: x\nrules:\n  - id: r1\n    hlep: h\n");
+        assert_eq!((e.line, e.column), (4, 5), "{e}");
+        assert_eq!(e.message.matches("hlep").count(), 1, "{}", e.message);
+        assert!(!e.message.contains("line 4"), "{}", e.message);
+    }
+
+    #[test]
+    fn office_kind_errors_point_at_the_value() {
+        let e = err("pack: x\napplies:\n  office_kinds: [department, 政府]\n");
+        assert_eq!((e.line, e.column), (3, 30), "{e}");
+        assert!(e.message.contains("政府"), "{e}");
+    }
+
+    #[test]
+    fn layout_errors_point_at_the_row_or_column() {
+        let layout = |rows: &str| {
+            format!(
+                "pack: x\ntables:\n  - id: applications\n    schema: x-2021\n    columns:\n      - {{ id: total, label: 总计, total_of: [sum] }}\n    rows:\n{rows}"
+            )
+        };
+        let e = err(&layout("      - { id: a, label: 甲 }\n"));
+        assert_eq!((e.line, e.column), (6, 44), "{e}");
+        assert!(e.message.contains("sum"), "{e}");
+
+        let fixed = |rows: &str| layout(rows).replace(", total_of: [sum]", "");
+        let e = err(&fixed(
+            "      - { id: a, label: 甲 }\n      - id: b\n        label: 乙\n      - { id: a, label: 丙 }\n",
+        ));
+        assert_eq!((e.line, e.column), (11, 15), "{e}");
+        assert!(e.message.contains("重复"), "{e}");
+
+        let e = err(&fixed(
+            "      - { id: a, label: 甲 }\n      - id: b\n        label: 乙\n        columns: [total, sum]\n",
+        ));
+        assert_eq!((e.line, e.column), (11, 26), "{e}");
+
+        let e =
+            err(&fixed("      - { id: a, label: 甲 }\n").replace("x-2021", "applications-2021"));
+        assert_eq!((e.line, e.column), (4, 13), "{e}");
+    }
+
+    #[test]
+    fn a_scope_naming_no_known_section_is_a_load_error() {
+        let rule = |section: &str| {
+            format!(
+                "pack: x\nrules:\n  - id: r1\n    kind: pattern\n    category: style\n    severity: warning\n    message: m\n    help: h\n    pattern: 费\n    mode: must\n    scope:\n      section: {section}\n"
+            )
+        };
+        let e = err(&rule("七"));
+        assert_eq!(e.line, 12, "{e}");
+        assert!(e.message.contains("`七`"), "{e}");
+        for ok in ["六", "其他需要报告的事项"] {
+            assert!(load(&one("p.yaml", &rule(ok))).is_ok(), "{ok}");
+        }
     }
 
     #[test]

@@ -328,6 +328,9 @@ pub fn compile(cx: &Compile, pack: &str) -> Result<Rule, PackError> {
     )?;
     let severity = parse_severity(cx, &def.severity)?;
     reject_foreign_fields(cx, spec)?;
+    if let Some(scope) = &def.scope {
+        scope::check_known(cx, scope)?;
+    }
     let english = def.message_en.as_deref().unwrap_or("");
     for p in message::placeholders(&def.message.value)
         .into_iter()
