@@ -84,6 +84,13 @@ pub struct KnownDocument {
     pub superseded_from: Option<i32>,
     #[serde(default)]
     pub superseded_by: Option<String>,
+    /// Before this report year the document was not yet in force, so citing
+    /// it is an anachronism (`check: premature`).
+    #[serde(default)]
+    pub in_force_from: Option<i32>,
+    /// What a report before `in_force_from` cites instead.
+    #[serde(default)]
+    pub preceded_by: Option<String>,
 }
 
 /// Where a pattern applies: a level-1 section, by its template number.
