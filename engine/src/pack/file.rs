@@ -154,4 +154,7 @@ pub struct RuleDef {
     /// consistency: the cell a number in the text must equal (`applications/new-received/total`).
     #[serde(default)]
     pub cell: Option<Spanned<String>>,
+    /// consistency: other cells (or sums) the stated number may equal instead.
+    #[serde(default)]
+    pub accept: Option<Spanned<Vec<String>>>,
 }

@@ -245,7 +245,7 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         name: "consistency",
-        fields: &["check", "pattern", "cell", "scope", "tolerance"],
+        fields: &["check", "pattern", "cell", "accept", "scope", "tolerance"],
         placeholders: consistency::PLACEHOLDERS,
         fixable: false,
         compile: consistency::compile,
@@ -398,6 +398,7 @@ fn reject_foreign_fields(cx: &Compile, spec: &KindSpec) -> Result<(), PackError>
         ("registry", d.registry.as_ref().map(|s| &s.referenced)),
         ("item", d.item.as_ref().map(|s| &s.referenced)),
         ("cell", d.cell.as_ref().map(|s| &s.referenced)),
+        ("accept", d.accept.as_ref().map(|s| &s.referenced)),
     ];
     for (name, loc) in present {
         if let Some(loc) = loc
