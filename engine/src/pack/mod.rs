@@ -47,6 +47,8 @@ pub struct Pack {
     pub applies: AppliesTo,
     pub rules: Vec<Rule>,
     pub overrides: Vec<RuleOverride>,
+    /// The ids of the table layouts the pack defines.
+    pub layouts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -88,6 +90,9 @@ pub struct RuleOverride {
     pub disabled: bool,
 }
 
+/// The report formats a pack can name in `applies.templates`.
+pub const TEMPLATES: &[&str] = &["pre-2019", "2019", "2021"];
+
 /// Every pack of a run, compiled, with the catalog of their layouts.
 #[derive(Debug, Clone)]
 pub struct PackSet {
@@ -102,6 +107,25 @@ impl PackSet {
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules().find(|r| r.meta.id == id)
+    }
+
+    /// The formats whose reports a pack's rules can apply to: those its own
+    /// `applies.templates` allows, and those of every pack extending it
+    /// (whose activation brings it along). Years and office kinds are not
+    /// considered; an empty result means no format (the pack never applies).
+    pub fn templates_of(&self, pack: &str) -> Vec<&'static str> {
+        TEMPLATES
+            .iter()
+            .copied()
+            .filter(|t| {
+                self.packs.iter().any(|p| {
+                    let own = p.applies.templates.is_empty()
+                        || p.applies.templates.iter().any(|x| x == t);
+                    own && (p.id == pack
+                        || reaches_id(&self.packs, &p.id, pack, &mut HashSet::new()))
+                })
+            })
+            .collect()
     }
 
     /// The packs that apply to a report, with the packs they extend.
@@ -288,6 +312,10 @@ pub fn load(inputs: &[PackInput]) -> Result<PackSet, LoadError> {
             extends: head.file.extends.iter().map(|e| e.value.clone()).collect(),
             applies,
             rules,
+            layouts: files
+                .iter()
+                .flat_map(|f| f.file.tables.iter().map(|t| t.schema.clone()))
+                .collect(),
             overrides: overrides
                 .iter()
                 .map(|(_, _, o, sev)| RuleOverride {
@@ -349,6 +377,15 @@ pub fn load(inputs: &[PackInput]) -> Result<PackSet, LoadError> {
         }
     }
     Ok(PackSet { packs, catalog })
+}
+
+fn reaches_id(packs: &[Pack], from: &str, target: &str, seen: &mut HashSet<String>) -> bool {
+    let Some(p) = packs.iter().find(|p| p.id == from) else {
+        return false;
+    };
+    p.extends
+        .iter()
+        .any(|e| e == target || (seen.insert(e.clone()) && reaches_id(packs, e, target, seen)))
 }
 
 fn reaches<'a>(
@@ -611,6 +648,16 @@ mod tests {
         for ok in ["六", "其他需要报告的事项"] {
             assert!(load(&one("p.yaml", &rule(ok))).is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn national_rules_apply_to_both_national_formats() {
+        let set = builtin().unwrap();
+        assert_eq!(set.templates_of("national"), ["2019", "2021"]);
+        assert_eq!(set.templates_of("national-2019"), ["2019"]);
+        assert_eq!(set.templates_of("national-2021"), ["2021"]);
+        assert_eq!(set.templates_of("pre-2019"), ["pre-2019"]);
+        assert_eq!(set.templates_of("common"), TEMPLATES);
     }
 
     #[test]
