@@ -119,6 +119,14 @@ impl Check for Structure {
                 out.push(rule.diag(end..end, &values));
             }
             What::LabelDeviation => {
+                for h in &table.header_deviations {
+                    let values = [
+                        ("表", name.clone()),
+                        ("应为", h.label.clone()),
+                        ("实为", h.written.clone()),
+                    ];
+                    out.push(rule.diag(h.span.clone(), &values));
+                }
                 for r in &table.rows {
                     if let Some(w) = &r.written_label {
                         let values = [

@@ -62,6 +62,10 @@ pub struct ColumnDef {
     pub decimal: bool,
     #[serde(default)]
     pub unit: Option<String>,
+    /// Wrong or variant header wordings seen in reports (`本年度制作数量`): they
+    /// identify the column and are reported as label deviations.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

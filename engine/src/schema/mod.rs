@@ -31,6 +31,8 @@ pub struct Column {
     pub total_of: Vec<usize>,
     pub signed: bool,
     pub decimal: bool,
+    /// Keys of header wordings that deviate from the label.
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -150,7 +152,11 @@ impl Catalog {
                     add(key, PatternUse::Row { schema: s, row: r });
                 }
             }
-            for h in &table.headers {
+            for h in table
+                .headers
+                .iter()
+                .chain(table.columns.iter().flat_map(|c| &c.aliases))
+            {
                 add(h, PatternUse::Header { schema: s });
             }
         }
@@ -216,6 +222,7 @@ fn compile_table(def: &TableDef) -> Result<TableSchema, SchemaError> {
             total_of,
             signed: c.signed,
             decimal: c.decimal,
+            aliases: c.aliases.iter().map(|a| key_of(a)).collect(),
         });
     }
     let mut rows = Vec::new();
