@@ -124,6 +124,15 @@ pub fn schema_error(err: &SchemaError, files: &[FileText]) -> PackError {
             field_mention(&b, from, "columns", missing)
                 .map(|o| at(b.file, o, missing.len(), message.clone()))
         }),
+        SchemaError::UnknownCountedIn {
+            schema,
+            row,
+            missing,
+        } => first_block(schema).and_then(|b| {
+            let from = id_offsets(&b, row).first().copied().unwrap_or(b.start);
+            field_mention(&b, from, "counted_in", missing)
+                .map(|o| at(b.file, o, missing.len(), message.clone()))
+        }),
         SchemaError::Automaton(_) => None,
     };
     found.unwrap_or_else(fallback)

@@ -157,11 +157,9 @@ impl Check for Structure {
                     {
                         continue;
                     }
-                    let filled = layout
-                        .rows
-                        .iter()
-                        .filter(|c| c.parent == Some(i))
-                        .filter_map(|c| table.row(&c.id))
+                    let filled = parts_of(layout, i)
+                        .into_iter()
+                        .filter_map(|c| table.row(&layout.rows[c].id))
                         .find(|c| c.values().iter().any(Option::is_some));
                     if let Some(first) = filled {
                         let values = [
@@ -187,6 +185,26 @@ impl Check for Structure {
             }
         }
     }
+}
+
+/// The rows that break down row `p`: its children, and the data rows under
+/// any row the layout declares `counted_in` it (through group rows).
+fn parts_of(layout: &crate::schema::TableSchema, p: usize) -> Vec<usize> {
+    let mut out: Vec<usize> = (0..layout.rows.len())
+        .filter(|&c| layout.rows[c].parent == Some(p))
+        .collect();
+    let mut stack: Vec<usize> = (0..layout.rows.len())
+        .filter(|&q| layout.rows[q].counted_in == Some(p))
+        .collect();
+    while let Some(q) = stack.pop() {
+        if layout.rows[q].group {
+            stack.extend((0..layout.rows.len()).filter(|&c| layout.rows[c].parent == Some(q)));
+        } else {
+            out.push(q);
+        }
+    }
+    out.sort_unstable();
+    out
 }
 
 /// The key of the level-1 title under which a table stands.

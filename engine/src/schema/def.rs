@@ -93,6 +93,10 @@ pub struct RowDef {
     /// A unit cell printed between the label and the values (`条`, `件`).
     #[serde(default)]
     pub unit: Option<String>,
+    /// The row (by id) that this row's data rows break down, when it is not
+    /// their parent: 一（二）'s channel counts are counted in 一（一）.
+    #[serde(default)]
+    pub counted_in: Option<String>,
     #[serde(default)]
     pub children: Vec<RowDef>,
 }
