@@ -47,6 +47,7 @@ pub const BUILTIN: &[BuiltinFile] = builtin![
     "common" / "punctuation.yaml",
     "national" / "consistency.yaml",
     "common" / "consistency.yaml",
+    "national" / "overview.yaml",
     // built-in files: new entries above this line
 ];
 

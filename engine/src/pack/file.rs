@@ -99,6 +99,10 @@ pub struct KnownDocument {
 pub struct Scope {
     /// The level-1 section number (`六`) or title (`其他需要报告的事项`).
     pub section: String,
+    /// pattern: look only at the section's level-2 headings (（一）…), or at
+    /// its whole text when it has none.
+    #[serde(default)]
+    pub headings: bool,
 }
 
 /// One rule as written. The fields after `examples` belong to particular kinds.

@@ -330,6 +330,15 @@ pub fn compile(cx: &Compile, pack: &str) -> Result<Rule, PackError> {
     reject_foreign_fields(cx, spec)?;
     if let Some(scope) = &def.scope {
         scope::check_known(cx, scope)?;
+        if scope.value.headings && spec.name != "pattern" {
+            return Err(cx.err(
+                scope,
+                format!(
+                    "scope 的 `headings` 只用于 pattern 规则，不适用于 {} 规则",
+                    spec.name
+                ),
+            ));
+        }
     }
     let english = def.message_en.as_deref().unwrap_or("");
     for p in message::placeholders(&def.message.value)
