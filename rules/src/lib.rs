@@ -48,6 +48,7 @@ pub const BUILTIN: &[BuiltinFile] = builtin![
     "national" / "consistency.yaml",
     "common" / "consistency.yaml",
     "national" / "overview.yaml",
+    "common" / "conventions.yaml",
     // built-in files: new entries above this line
 ];
 

@@ -5,6 +5,7 @@ mod consistency;
 mod contact;
 mod dates;
 mod document_number;
+mod half_width;
 pub mod message;
 mod punctuation;
 mod scope;

@@ -1,7 +1,8 @@
 //! `punctuation`: paired marks within a paragraph (GB/T 15834-2011).
 //! `book-title-nesting`: 《》 outside, 〈〉 inside, alternating with depth, and
 //! no doubled marks; `unbalanced`: 《》〈〉（）“” that do not pair up;
-//! `title-separator`: a 、 between two book titles (》、《).
+//! `title-separator`: a 、 between two book titles (》、《); `half-width`
+//! (in `half_width.rs`): ASCII , ; : mixed into Chinese text.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -17,12 +18,14 @@ enum What {
     Nesting,
     Unbalanced,
     TitleSeparator,
+    HalfWidth,
 }
 
 const CHECKS: &[(&str, What)] = &[
     ("book-title-nesting", What::Nesting),
     ("unbalanced", What::Unbalanced),
     ("title-separator", What::TitleSeparator),
+    ("half-width", What::HalfWidth),
 ];
 
 #[derive(Debug)]
@@ -164,6 +167,11 @@ impl Check for Punctuation {
                 }
             }
             What::Unbalanced => unbalanced(cx, rule, out),
+            What::HalfWidth => {
+                for p in &cx.report.paragraphs {
+                    super::half_width::check(cx.text(), p.span.clone(), rule, out);
+                }
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ enum What {
     Headerless,
     Unreadable,
     ParentBlank,
+    UnitMissing,
 }
 
 #[derive(Debug)]
@@ -37,10 +38,11 @@ pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
         "headerless" => What::Headerless,
         "unreadable" => What::Unreadable,
         "parent-blank" => What::ParentBlank,
+        "unit-missing" => What::UnitMissing,
         other => {
             return Err(cx.err(
                 check,
-                format!("table-structure 规则的 check 应为 missing-table、missing-rows、label-deviation、headerless、unreadable 或 parent-blank，而不是 `{other}`"),
+                format!("table-structure 规则的 check 应为 missing-table、missing-rows、label-deviation、headerless、unreadable、parent-blank 或 unit-missing，而不是 `{other}`"),
             ));
         }
     };
@@ -168,6 +170,30 @@ impl Check for Structure {
                             ("实为", first.label.clone()),
                         ];
                         out.push(rule.diag(parent.span.clone(), &values));
+                    }
+                }
+            }
+            What::UnitMissing => {
+                // An amount with no 元 or 万元 anywhere in its header or table.
+                let table_text = &cx.text()[table.span.clone()];
+                for (c, col) in layout.columns.iter().enumerate() {
+                    if !col.amount || col.label.contains('元') || table_text.contains('元') {
+                        continue;
+                    }
+                    for r in &table.rows {
+                        let Some(cell) = r.cells.get(c).and_then(Option::as_ref) else {
+                            continue;
+                        };
+                        if cell.value.is_none_or(|v| v.is_zero()) {
+                            continue;
+                        }
+                        let values = [
+                            ("表", name.clone()),
+                            ("行", r.label.clone()),
+                            ("应为", col.label.clone()),
+                            ("实为", cx.text()[cell.span.clone()].to_owned()),
+                        ];
+                        out.push(rule.diag(cell.span.clone(), &values));
                     }
                 }
             }

@@ -62,6 +62,9 @@ pub struct ColumnDef {
     pub decimal: bool,
     #[serde(default)]
     pub unit: Option<String>,
+    /// A sum of money whose unit (元 or 万元) the report must state.
+    #[serde(default)]
+    pub amount: bool,
     /// Wrong or variant header wordings seen in reports (`本年度制作数量`): they
     /// identify the column and are reported as label deviations.
     #[serde(default)]

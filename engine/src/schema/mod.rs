@@ -33,6 +33,8 @@ pub struct Column {
     pub decimal: bool,
     /// Keys of header wordings that deviate from the label.
     pub aliases: Vec<String>,
+    /// A sum of money: its unit must be stated.
+    pub amount: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -231,6 +233,7 @@ fn compile_table(def: &TableDef) -> Result<TableSchema, SchemaError> {
             signed: c.signed,
             decimal: c.decimal,
             aliases: c.aliases.iter().map(|a| key_of(a)).collect(),
+            amount: c.amount,
         });
     }
     let mut rows = Vec::new();
