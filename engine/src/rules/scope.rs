@@ -22,7 +22,7 @@ pub fn check_known(cx: &Compile, scope: &Spanned<Scope>) -> Result<(), PackError
         .any(|h| {
             crate::structure::stream::key_of(&h.number).trim_end_matches('、') == want
                 || crate::structure::stream::key_of(&h.title) == want
-                || h.keys.iter().any(|k| *k == want)
+                || h.keys.contains(&want)
         });
     if known {
         return Ok(());
