@@ -74,6 +74,8 @@ fn seed_000_truncated_table_three_headerless_table_four_wrong_office_name() {
             // no contact block, no statistics period (info)
             ("contact-any", 3),
             ("date-period-missing", 1),
+            // 制定《县投资促进服务 / 中心 2019 年政务公开工作实施方案》: a page break inside a title
+            ("punctuation-page-break", 38),
         ],
         &[
             "applications-rows-missing",

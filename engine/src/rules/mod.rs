@@ -7,6 +7,7 @@ mod dates;
 mod document_number;
 mod half_width;
 pub mod message;
+mod page_break;
 mod punctuation;
 mod scope;
 mod sections;

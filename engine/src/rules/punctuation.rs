@@ -2,7 +2,8 @@
 //! `book-title-nesting`: 《》 outside, 〈〉 inside, alternating with depth, and
 //! no doubled marks; `unbalanced`: 《》〈〉（）“” that do not pair up;
 //! `title-separator`: a 、 between two book titles (》、《); `half-width`
-//! (in `half_width.rs`): ASCII , ; : mixed into Chinese text.
+//! (in `half_width.rs`): ASCII ; : mixed into Chinese text; `page-break`
+//! (in `page_break.rs`): a paragraph broken inside a title or quotation.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ enum What {
     Unbalanced,
     TitleSeparator,
     HalfWidth,
+    PageBreak,
 }
 
 const CHECKS: &[(&str, What)] = &[
@@ -26,6 +28,7 @@ const CHECKS: &[(&str, What)] = &[
     ("unbalanced", What::Unbalanced),
     ("title-separator", What::TitleSeparator),
     ("half-width", What::HalfWidth),
+    ("page-break", What::PageBreak),
 ];
 
 #[derive(Debug)]
@@ -167,6 +170,7 @@ impl Check for Punctuation {
                 }
             }
             What::Unbalanced => unbalanced(cx, rule, out),
+            What::PageBreak => super::page_break::check(cx, rule, out),
             What::HalfWidth => {
                 for p in &cx.report.paragraphs {
                     super::half_width::check(cx.text(), p.span.clone(), rule, out);
