@@ -131,6 +131,32 @@ fn rules_and_explain() {
         .code(0)
         .stdout(predicate::str::contains("applications-balance"))
         .stdout(predicate::str::contains("national"));
+    // Which format each rule applies to: the national rules live in `national`,
+    // which the per-format packs bring along.
+    let out = gklint().args(["rules"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = |id: &str| {
+        text.lines()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("{id} not listed: {text}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        line("applications-balance")[..3],
+        ["applications-balance", "national", "2019,2021"]
+    );
+    assert_eq!(line("statistics-reviews")[2], "pre-2019");
+    assert_eq!(line("template-year")[2], "全部");
+    let pack_line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("national-2021 "))
+        .unwrap();
+    assert!(
+        pack_line.contains("同时启用 national 的规则"),
+        "{pack_line}"
+    );
+    assert!(pack_line.contains("applications-2021"), "{pack_line}");
     gklint()
         .args(["explain", "applications-balance"])
         .assert()

@@ -142,7 +142,7 @@ fn rules_explain_and_test_pack_show_the_plugin_rules() {
         .success()
         .stdout(
             predicate::str::is_match(
-                r"example-procurement-amount-unit\s+plugin-example\s+table\s+warning",
+                r"example-procurement-amount-unit\s+plugin-example\s+全部\s+table\s+warning",
             )
             .unwrap(),
         )

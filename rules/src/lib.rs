@@ -47,6 +47,8 @@ pub const BUILTIN: &[BuiltinFile] = builtin![
     "common" / "punctuation.yaml",
     "national" / "consistency.yaml",
     "common" / "consistency.yaml",
+    "national" / "overview.yaml",
+    "common" / "conventions.yaml",
     // built-in files: new entries above this line
 ];
 

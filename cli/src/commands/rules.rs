@@ -44,19 +44,32 @@ fn nearest_config() -> Option<Config> {
 pub fn list(args: &PackArgs) -> Result<ExitCode> {
     let (set, host) = load(args)?;
     let mut out = String::new();
+    let _ = writeln!(out, "规则包：");
+    for p in &set.packs {
+        let _ = writeln!(
+            out,
+            "  {:<16} {:>3} 条规则  适用格式：{}  {}",
+            p.id,
+            p.rules.len(),
+            formats(&set, &p.id),
+            pack_note(p)
+        );
+    }
     let _ = writeln!(
         out,
-        "{:<40} {:<16} {:<12} {:<8} 可修复",
-        "规则", "规则包", "类别", "严重程度"
+        "\n{:<40} {:<16} {:<16} {:<12} {:<8} 可修复",
+        "规则", "规则包", "适用格式", "类别", "严重程度"
     );
     for p in &set.packs {
+        let templates = formats(&set, &p.id);
         for r in &p.rules {
             let m = &r.meta;
             let _ = writeln!(
                 out,
-                "{:<40} {:<16} {:<12} {:<8} {}",
+                "{:<40} {:<16} {:<16} {:<12} {:<8} {}",
                 m.id,
                 m.pack,
+                templates,
                 m.category.as_str(),
                 m.severity.as_str(),
                 if m.fixable { "是" } else { "" }
@@ -65,6 +78,51 @@ pub fn list(args: &PackArgs) -> Result<ExitCode> {
     }
     print!("{out}");
     Ok(exit(&host))
+}
+
+/// The formats a pack's rules apply to, as `2019,2021` (or `全部`, `无`).
+fn formats(set: &gklint_engine::pack::PackSet, pack: &str) -> String {
+    let t = set.templates_of(pack);
+    if t.len() == gklint_engine::pack::TEMPLATES.len() {
+        "全部".into()
+    } else if t.is_empty() {
+        "无".into()
+    } else {
+        t.join(",")
+    }
+}
+
+/// What else decides whether a pack applies, and whose rules it brings along.
+fn pack_note(p: &gklint_engine::pack::Pack) -> String {
+    let mut notes = Vec::new();
+    if let Some((lo, hi)) = p.applies.years {
+        let y = |v: Option<i32>| v.map_or(String::new(), |v| v.to_string());
+        notes.push(format!("年度 {}..{}", y(lo), y(hi)));
+    }
+    if !p.applies.office_kinds.is_empty() {
+        let kinds: Vec<&str> = p
+            .applies
+            .office_kinds
+            .iter()
+            .map(|k| match k {
+                gklint_engine::model::OfficeKind::Government => "government",
+                gklint_engine::model::OfficeKind::Department => "department",
+            })
+            .collect();
+        notes.push(format!("机关 {}", kinds.join(",")));
+    }
+    if !p.extends.is_empty() {
+        notes.push(format!("同时启用 {} 的规则", p.extends.join("、")));
+    }
+    if !p.layouts.is_empty() {
+        let only = if p.rules.is_empty() {
+            "只含"
+        } else {
+            "另含"
+        };
+        notes.push(format!("{only}表格布局 {}", p.layouts.join("、")));
+    }
+    notes.join("；")
 }
 
 fn exit(host: &Host) -> ExitCode {

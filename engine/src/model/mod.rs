@@ -97,6 +97,19 @@ pub struct Table {
     pub missing: Vec<String>,
     /// The table's numbers were found without its heading and header rows.
     pub headerless: bool,
+    /// Header cells written in a wording the layout lists as a deviation.
+    pub header_deviations: Vec<HeaderDeviation>,
+}
+
+/// A column header written differently from the template (`本年度制作数量`
+/// for `本年新制作数量`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderDeviation {
+    /// The template's header.
+    pub label: String,
+    /// The header as written.
+    pub written: String,
+    pub span: Span,
 }
 
 impl Table {

@@ -32,6 +32,29 @@ impl PackError {
         }
     }
 
+    /// An error at a byte range of `contents`.
+    pub fn at_offset(
+        path: &str,
+        contents: &Arc<str>,
+        offset: usize,
+        len: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let before = &contents[..offset.min(contents.len())];
+        let line = before.matches('\n').count() as u64 + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() as u64 + 1;
+        PackError {
+            path: path.to_owned(),
+            line,
+            column,
+            offset: Some(offset),
+            len: len.max(1),
+            message: message.into(),
+            contents: contents.clone(),
+        }
+    }
+
     pub fn file(path: &str, contents: &Arc<str>, message: impl Into<String>) -> Self {
         PackError {
             path: path.to_owned(),

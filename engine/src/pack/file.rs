@@ -43,7 +43,7 @@ pub struct Applies {
     #[serde(default)]
     pub templates: Vec<String>,
     #[serde(default)]
-    pub office_kinds: Vec<String>,
+    pub office_kinds: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -84,6 +84,13 @@ pub struct KnownDocument {
     pub superseded_from: Option<i32>,
     #[serde(default)]
     pub superseded_by: Option<String>,
+    /// Before this report year the document was not yet in force, so citing
+    /// it is an anachronism (`check: premature`).
+    #[serde(default)]
+    pub in_force_from: Option<i32>,
+    /// What a report before `in_force_from` cites instead.
+    #[serde(default)]
+    pub preceded_by: Option<String>,
 }
 
 /// Where a pattern applies: a level-1 section, by its template number.
@@ -92,6 +99,10 @@ pub struct KnownDocument {
 pub struct Scope {
     /// The level-1 section number (`六`) or title (`其他需要报告的事项`).
     pub section: String,
+    /// pattern: look only at the section's level-2 headings (（一）…), or at
+    /// its whole text when it has none.
+    #[serde(default)]
+    pub headings: bool,
 }
 
 /// One rule as written. The fields after `examples` belong to particular kinds.
@@ -147,4 +158,7 @@ pub struct RuleDef {
     /// consistency: the cell a number in the text must equal (`applications/new-received/total`).
     #[serde(default)]
     pub cell: Option<Spanned<String>>,
+    /// consistency: other cells (or sums) the stated number may equal instead.
+    #[serde(default)]
+    pub accept: Option<Spanned<Vec<String>>>,
 }

@@ -5,6 +5,7 @@
 
 mod error;
 pub mod file;
+mod locate;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -46,6 +47,8 @@ pub struct Pack {
     pub applies: AppliesTo,
     pub rules: Vec<Rule>,
     pub overrides: Vec<RuleOverride>,
+    /// The ids of the table layouts the pack defines.
+    pub layouts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -87,6 +90,9 @@ pub struct RuleOverride {
     pub disabled: bool,
 }
 
+/// The report formats a pack can name in `applies.templates`.
+pub const TEMPLATES: &[&str] = &["pre-2019", "2019", "2021"];
+
 /// Every pack of a run, compiled, with the catalog of their layouts.
 #[derive(Debug, Clone)]
 pub struct PackSet {
@@ -101,6 +107,25 @@ impl PackSet {
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules().find(|r| r.meta.id == id)
+    }
+
+    /// The formats whose reports a pack's rules can apply to: those its own
+    /// `applies.templates` allows, and those of every pack extending it
+    /// (whose activation brings it along). Years and office kinds are not
+    /// considered; an empty result means no format (the pack never applies).
+    pub fn templates_of(&self, pack: &str) -> Vec<&'static str> {
+        TEMPLATES
+            .iter()
+            .copied()
+            .filter(|t| {
+                self.packs.iter().any(|p| {
+                    let own = p.applies.templates.is_empty()
+                        || p.applies.templates.iter().any(|x| x == t);
+                    own && (p.id == pack
+                        || reaches_id(&self.packs, &p.id, pack, &mut HashSet::new()))
+                })
+            })
+            .collect()
     }
 
     /// The packs that apply to a report, with the packs they extend.
@@ -184,7 +209,17 @@ pub fn load(inputs: &[PackInput]) -> Result<PackSet, LoadError> {
         }
         packs_files.push((i, parsed));
     }
-    let catalog = Catalog::new(&tables, &templates)?;
+    let catalog = Catalog::new(&tables, &templates).map_err(|e| {
+        let files: Vec<locate::FileText> = packs_files
+            .iter()
+            .flat_map(|(_, files)| files.iter())
+            .map(|p| locate::FileText {
+                path: &p.path,
+                contents: &p.contents,
+            })
+            .collect();
+        locate::schema_error(&e, &files)
+    })?;
 
     let mut packs: Vec<Pack> = Vec::new();
     let mut rule_home: HashMap<String, String> = HashMap::new();
@@ -277,6 +312,10 @@ pub fn load(inputs: &[PackInput]) -> Result<PackSet, LoadError> {
             extends: head.file.extends.iter().map(|e| e.value.clone()).collect(),
             applies,
             rules,
+            layouts: files
+                .iter()
+                .flat_map(|f| f.file.tables.iter().map(|t| t.schema.clone()))
+                .collect(),
             overrides: overrides
                 .iter()
                 .map(|(_, _, o, sev)| RuleOverride {
@@ -340,6 +379,15 @@ pub fn load(inputs: &[PackInput]) -> Result<PackSet, LoadError> {
     Ok(PackSet { packs, catalog })
 }
 
+fn reaches_id(packs: &[Pack], from: &str, target: &str, seen: &mut HashSet<String>) -> bool {
+    let Some(p) = packs.iter().find(|p| p.id == from) else {
+        return false;
+    };
+    p.extends
+        .iter()
+        .any(|e| e == target || (seen.insert(e.clone()) && reaches_id(packs, e, target, seen)))
+}
+
 fn reaches<'a>(
     packs: &'a [Pack],
     from: &'a str,
@@ -399,13 +447,14 @@ fn parse_applies(a: &Applies, path: &str, contents: &Arc<str>) -> Result<Applies
     };
     let mut office_kinds = Vec::new();
     for k in &a.office_kinds {
-        office_kinds.push(match k.as_str() {
+        office_kinds.push(match k.value.as_str() {
             "government" => OfficeKind::Government,
             "department" => OfficeKind::Department,
             other => {
-                return Err(PackError::file(
+                return Err(PackError::at(
                     path,
                     contents,
+                    &k.referenced,
                     format!("office_kinds 只能是 government 或 department，而不是 `{other}`"),
                 ));
             }
@@ -438,8 +487,12 @@ fn parse_years(s: &str) -> Option<(Option<i32>, Option<i32>)> {
 }
 
 pub fn parse_file(path: &str, contents: &Arc<str>) -> Result<PackFile, PackError> {
+    use serde_saphyr::MessageFormatter;
     serde_saphyr::from_str::<PackFile>(contents).map_err(|e| {
-        let message = e.to_string();
+        // The bare message: the location is ours to show, once, with our snippet.
+        let message = serde_saphyr::DefaultMessageFormatter
+            .format_message(e.without_snippet())
+            .into_owned();
         match e.location() {
             Some(loc) => PackError::at(path, contents, &loc, message),
             None => PackError::file(path, contents, message),
@@ -537,6 +590,74 @@ mod tests {
 
         let e = err(&base.replace("message: m", "message: 值为{左}"));
         assert!(e.message.contains("{左}"), "{e}");
+    }
+
+    #[test]
+    fn yaml_errors_are_reported_once() {
+        let e = err("pack: x\nrules:\n  - id: r1\n    hlep: h\n");
+        assert_eq!((e.line, e.column), (4, 5), "{e}");
+        assert_eq!(e.message.matches("hlep").count(), 1, "{}", e.message);
+        assert!(!e.message.contains("line 4"), "{}", e.message);
+    }
+
+    #[test]
+    fn office_kind_errors_point_at_the_value() {
+        let e = err("pack: x\napplies:\n  office_kinds: [department, 政府]\n");
+        assert_eq!((e.line, e.column), (3, 30), "{e}");
+        assert!(e.message.contains("政府"), "{e}");
+    }
+
+    #[test]
+    fn layout_errors_point_at_the_row_or_column() {
+        let layout = |rows: &str| {
+            format!(
+                "pack: x\ntables:\n  - id: applications\n    schema: x-2021\n    columns:\n      - {{ id: total, label: 总计, total_of: [sum] }}\n    rows:\n{rows}"
+            )
+        };
+        let e = err(&layout("      - { id: a, label: 甲 }\n"));
+        assert_eq!((e.line, e.column), (6, 44), "{e}");
+        assert!(e.message.contains("sum"), "{e}");
+
+        let fixed = |rows: &str| layout(rows).replace(", total_of: [sum]", "");
+        let e = err(&fixed(
+            "      - { id: a, label: 甲 }\n      - id: b\n        label: 乙\n      - { id: a, label: 丙 }\n",
+        ));
+        assert_eq!((e.line, e.column), (11, 15), "{e}");
+        assert!(e.message.contains("重复"), "{e}");
+
+        let e = err(&fixed(
+            "      - { id: a, label: 甲 }\n      - id: b\n        label: 乙\n        columns: [total, sum]\n",
+        ));
+        assert_eq!((e.line, e.column), (11, 26), "{e}");
+
+        let e =
+            err(&fixed("      - { id: a, label: 甲 }\n").replace("x-2021", "applications-2021"));
+        assert_eq!((e.line, e.column), (4, 13), "{e}");
+    }
+
+    #[test]
+    fn a_scope_naming_no_known_section_is_a_load_error() {
+        let rule = |section: &str| {
+            format!(
+                "pack: x\nrules:\n  - id: r1\n    kind: pattern\n    category: style\n    severity: warning\n    message: m\n    help: h\n    pattern: 费\n    mode: must\n    scope:\n      section: {section}\n"
+            )
+        };
+        let e = err(&rule("七"));
+        assert_eq!(e.line, 12, "{e}");
+        assert!(e.message.contains("`七`"), "{e}");
+        for ok in ["六", "其他需要报告的事项"] {
+            assert!(load(&one("p.yaml", &rule(ok))).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn national_rules_apply_to_both_national_formats() {
+        let set = builtin().unwrap();
+        assert_eq!(set.templates_of("national"), ["2019", "2021"]);
+        assert_eq!(set.templates_of("national-2019"), ["2019"]);
+        assert_eq!(set.templates_of("national-2021"), ["2021"]);
+        assert_eq!(set.templates_of("pre-2019"), ["pre-2019"]);
+        assert_eq!(set.templates_of("common"), TEMPLATES);
     }
 
     #[test]

@@ -198,6 +198,7 @@ impl Plugin {
             applies: AppliesTo::default(),
             rules: self.rules.clone(),
             overrides: Vec::new(),
+            layouts: Vec::new(),
         }
     }
 }

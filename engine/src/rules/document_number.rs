@@ -56,6 +56,7 @@ enum What {
     Unbalanced,
     FutureYear,
     Superseded,
+    Premature,
 }
 
 const CHECKS: &[(&str, What)] = &[
@@ -67,6 +68,7 @@ const CHECKS: &[(&str, What)] = &[
     ("unbalanced", What::Unbalanced),
     ("future-year", What::FutureYear),
     ("superseded", What::Superseded),
+    ("premature", What::Premature),
 ];
 
 /// A number in canonical form: its 代字, year (none for 令号) and sequence number.
@@ -95,15 +97,29 @@ impl Number {
     }
 }
 
-/// A known document whose citation goes stale from some report year on.
+/// A known document whose citation is wrong from some report year on
+/// (superseded), or before it (premature: not yet in force).
 #[derive(Debug)]
 struct Known {
     number: Number,
     written: String,
     title: String,
+    /// Whether no other registry entry has the same title, so that the title
+    /// alone identifies it (the 2008 and 2019 条例 share theirs).
+    title_unique: bool,
     from: i32,
+    /// The document to cite instead: the successor, or the predecessor.
     by: String,
     by_number: Number,
+}
+
+impl Known {
+    fn applies(&self, what: What, year: i32) -> bool {
+        match what {
+            What::Premature => year < self.from,
+            _ => year >= self.from,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -130,23 +146,30 @@ pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
         ));
     };
     let mut registry = Vec::new();
-    match (&cx.def.registry, what) {
-        (Some(r), w) if w != What::Superseded => {
+    let uses_registry = matches!(what, What::Superseded | What::Premature);
+    match (&cx.def.registry, uses_registry) {
+        (Some(r), false) => {
             return Err(cx.err(
                 r,
                 format!(
-                    "registry 只用于 check: superseded，不适用于 check: {}",
+                    "registry 只用于 check: superseded 或 premature，不适用于 check: {}",
                     check.value
                 ),
             ));
         }
-        (None, What::Superseded) => {
+        (None, true) => {
             cx.need(&cx.def.registry, "registry")?;
         }
-        (Some(r), _) => {
+        (Some(r), true) => {
             if r.value.is_empty() {
                 return Err(cx.err(r, "registry 不能为空"));
             }
+            let (from_name, by_name) = if what == What::Premature {
+                ("in_force_from", "preceded_by")
+            } else {
+                ("superseded_from", "superseded_by")
+            };
+            let titles: Vec<&str> = r.value.iter().map(|d| bare_title(&d.title)).collect();
             for d in &r.value {
                 let Some(number) = Number::parse(&d.number) else {
                     return Err(cx.err(
@@ -157,20 +180,21 @@ pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
                         ),
                     ));
                 };
-                let title = d
-                    .title
-                    .trim()
-                    .trim_start_matches('《')
-                    .trim_end_matches('》');
+                let title = bare_title(&d.title);
                 if title.is_empty() {
                     return Err(cx.err(r, format!("registry 中 `{}` 的 title 不能为空", d.number)));
                 }
-                let Some(from) = d.superseded_from else {
-                    if d.superseded_by.is_some() {
+                let (from, by) = if what == What::Premature {
+                    (d.in_force_from, &d.preceded_by)
+                } else {
+                    (d.superseded_from, &d.superseded_by)
+                };
+                let Some(from) = from else {
+                    if by.is_some() {
                         return Err(cx.err(
                             r,
                             format!(
-                                "registry 中 `{}` 给出了 superseded_by，却没有 superseded_from（从哪个报告年度起失效）",
+                                "registry 中 `{}` 给出了 {by_name}，却没有 {from_name}（报告年度）",
                                 d.number
                             ),
                         ));
@@ -181,16 +205,16 @@ pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
                     return Err(cx.err(
                         r,
                         format!(
-                            "registry 中 `{}` 的 superseded_from 应为报告年度（如 2021），而不是 {from}",
+                            "registry 中 `{}` 的 {from_name} 应为报告年度（如 2021），而不是 {from}",
                             d.number
                         ),
                     ));
                 }
-                let Some(by) = &d.superseded_by else {
+                let Some(by) = by else {
                     return Err(cx.err(
                         r,
                         format!(
-                            "registry 中 `{}` 给出了 superseded_from，还须用 superseded_by 写明取代它的文号",
+                            "registry 中 `{}` 给出了 {from_name}，还须用 {by_name} 写明应改为引用的文号",
                             d.number
                         ),
                     ));
@@ -199,7 +223,7 @@ pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
                     return Err(cx.err(
                         r,
                         format!(
-                            "registry 中 `{}` 的 superseded_by `{by}` 不是规范的发文字号或令号",
+                            "registry 中 `{}` 的 {by_name} `{by}` 不是规范的发文字号或令号",
                             d.number
                         ),
                     ));
@@ -208,6 +232,7 @@ pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
                     number,
                     written: d.number.clone(),
                     title: title.to_owned(),
+                    title_unique: titles.iter().filter(|t| **t == title).count() == 1,
                     from,
                     by: by.clone(),
                     by_number,
@@ -216,13 +241,17 @@ pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
             if registry.is_empty() {
                 return Err(cx.err(
                     r,
-                    "registry 中没有任何文件给出 superseded_from 与 superseded_by，规则不会有结果",
+                    format!("registry 中没有任何文件给出 {from_name} 与 {by_name}，规则不会有结果"),
                 ));
             }
         }
-        (None, _) => {}
+        (None, false) => {}
     }
     Ok(Arc::new(DocumentNumbers { what, registry }))
+}
+
+fn bare_title(t: &str) -> &str {
+    t.trim().trim_start_matches('《').trim_end_matches('》')
 }
 
 fn is_space(c: char) -> bool {
@@ -487,7 +516,7 @@ impl Check for DocumentNumbers {
             return;
         }
         let all = candidates(text);
-        if self.what == What::Superseded {
+        if matches!(self.what, What::Superseded | What::Premature) {
             self.superseded(cx, &all, rule, out);
             return;
         }
@@ -637,7 +666,7 @@ impl DocumentNumbers {
         let Some(year) = cx.report.year.as_ref().map(|y| y.value) else {
             return;
         };
-        for k in self.registry.iter().filter(|k| year >= k.from) {
+        for k in self.registry.iter().filter(|k| k.applies(self.what, year)) {
             // A line that also cites the successor compares the two; leave it.
             let cites_successor = |line: &Range<usize>| {
                 all.iter().any(|c| {
@@ -672,7 +701,8 @@ impl DocumentNumbers {
                 .map(|i| &k.title[i..])
                 .filter(|s| s.chars().count() >= 10 && *s != k.title);
             let mut seen: Vec<Range<usize>> = Vec::new();
-            for key in std::iter::once(k.title.as_str()).chain(short) {
+            let keys = std::iter::once(k.title.as_str()).chain(short);
+            for key in keys.filter(|_| k.title_unique) {
                 for (i, _) in text.match_indices(key) {
                     let span = i..i + key.len();
                     if seen
@@ -1027,6 +1057,74 @@ mod tests {
     }
 
     #[test]
+    fn the_2008_and_2019_regulations_by_report_year() {
+        let set = builtin();
+        let cite =
+            |n: &str| format!("根据《中华人民共和国政府信息公开条例》（国务院令第{n}号）编制。\n");
+        let head = |y: i32| format!("XX区招商局{y}年政府信息公开工作年度报告\n");
+        let t = format!("{}{}", head(2019), cite("492"));
+        let ds = run(&set, "doc-number-superseded", &t);
+        assert_eq!(hits(&ds, &t), ["国务院令第492号"]);
+        assert!(
+            ds[0].message.contains("国务院令第711号"),
+            "{}",
+            ds[0].message
+        );
+        assert!(
+            run(
+                &set,
+                "doc-number-superseded",
+                &format!("{}{}", head(2018), cite("492"))
+            )
+            .is_empty()
+        );
+        let t = format!("{}{}", head(2018), cite("711"));
+        let ds = run(&set, "doc-number-premature", &t);
+        assert_eq!(hits(&ds, &t), ["国务院令第711号"]);
+        assert_eq!(
+            ds[0].message,
+            "2018年度报告引用了“国务院令第711号”，但该文件自2019年度起才适用"
+        );
+        assert!(
+            run(
+                &set,
+                "doc-number-premature",
+                &format!("{}{}", head(2019), cite("711"))
+            )
+            .is_empty()
+        );
+        // The title alone does not say which version: no finding either way.
+        let bare = "根据《中华人民共和国政府信息公开条例》编制。\n";
+        for y in [2015, 2022] {
+            for r in ["doc-number-superseded", "doc-number-premature"] {
+                assert!(
+                    run(&set, r, &format!("{}{bare}", head(y))).is_empty(),
+                    "{r} {y}"
+                );
+            }
+        }
+        // History on one line names both.
+        let history =
+            "条例于2007年4月5日以国务院令第492号公布，2019年4月3日以国务院令第711号修订。\n";
+        assert!(
+            run(
+                &set,
+                "doc-number-superseded",
+                &format!("{}{history}", head(2020))
+            )
+            .is_empty()
+        );
+        assert!(
+            run(
+                &set,
+                "doc-number-premature",
+                &format!("{}{history}", head(2018))
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
     fn superseded_by_number_or_title() {
         let set = builtin();
         let y2021 = "XX县人民政府2021年政府信息公开工作年度报告\n";
@@ -1079,7 +1177,7 @@ mod tests {
         ));
         assert!(e.contains("superseded"), "{e}");
         let e = pack_error(&format!(
-            "{base}    check: superseded\n    registry:\n      - {{ number: 国办发[2019]1号, title: t, superseded_from: 2021, superseded_by: 国办发〔2021〕1号 }}\n"
+            "{base}    check: superseded\n    registry:\n      - {{ number: \"国办发[2019]1号\", title: t, superseded_from: 2021, superseded_by: 国办发〔2021〕1号 }}\n"
         ));
         assert!(e.contains("国办发[2019]1号"), "{e}");
         let e = pack_error(&format!(

@@ -5,7 +5,9 @@ mod consistency;
 mod contact;
 mod dates;
 mod document_number;
+mod half_width;
 pub mod message;
+mod page_break;
 mod punctuation;
 mod scope;
 mod sections;
@@ -252,7 +254,7 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         name: "consistency",
-        fields: &["check", "pattern", "cell", "scope", "tolerance"],
+        fields: &["check", "pattern", "cell", "accept", "scope", "tolerance"],
         placeholders: consistency::PLACEHOLDERS,
         fixable: false,
         compile: consistency::compile,
@@ -335,6 +337,18 @@ pub fn compile(cx: &Compile, pack: &str) -> Result<Rule, PackError> {
     )?;
     let severity = parse_severity(cx, &def.severity)?;
     reject_foreign_fields(cx, spec)?;
+    if let Some(scope) = &def.scope {
+        scope::check_known(cx, scope)?;
+        if scope.value.headings && spec.name != "pattern" {
+            return Err(cx.err(
+                scope,
+                format!(
+                    "scope 的 `headings` 只用于 pattern 规则，不适用于 {} 规则",
+                    spec.name
+                ),
+            ));
+        }
+    }
     let english = def.message_en.as_deref().unwrap_or("");
     for p in message::placeholders(&def.message.value)
         .into_iter()
@@ -402,6 +416,7 @@ fn reject_foreign_fields(cx: &Compile, spec: &KindSpec) -> Result<(), PackError>
         ("registry", d.registry.as_ref().map(|s| &s.referenced)),
         ("item", d.item.as_ref().map(|s| &s.referenced)),
         ("cell", d.cell.as_ref().map(|s| &s.referenced)),
+        ("accept", d.accept.as_ref().map(|s| &s.referenced)),
     ];
     for (name, loc) in present {
         if let Some(loc) = loc

@@ -1,7 +1,9 @@
 //! `punctuation`: paired marks within a paragraph (GB/T 15834-2011).
 //! `book-title-nesting`: 《》 outside, 〈〉 inside, alternating with depth, and
 //! no doubled marks; `unbalanced`: 《》〈〉（）“” that do not pair up;
-//! `title-separator`: a 、 between two book titles (》、《).
+//! `title-separator`: a 、 between two book titles (》、《); `half-width`
+//! (in `half_width.rs`): ASCII ; : mixed into Chinese text; `page-break`
+//! (in `page_break.rs`): a paragraph broken inside a title or quotation.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -17,12 +19,16 @@ enum What {
     Nesting,
     Unbalanced,
     TitleSeparator,
+    HalfWidth,
+    PageBreak,
 }
 
 const CHECKS: &[(&str, What)] = &[
     ("book-title-nesting", What::Nesting),
     ("unbalanced", What::Unbalanced),
     ("title-separator", What::TitleSeparator),
+    ("half-width", What::HalfWidth),
+    ("page-break", What::PageBreak),
 ];
 
 #[derive(Debug)]
@@ -164,6 +170,12 @@ impl Check for Punctuation {
                 }
             }
             What::Unbalanced => unbalanced(cx, rule, out),
+            What::PageBreak => super::page_break::check(cx, rule, out),
+            What::HalfWidth => {
+                for p in &cx.report.paragraphs {
+                    super::half_width::check(cx.text(), p.span.clone(), rule, out);
+                }
+            }
         }
     }
 }

@@ -1,7 +1,46 @@
 //! Text regions a rule looks at: the whole report, or one level-1 section,
 //! optionally with full-width characters folded to half-width.
 
+use serde_saphyr::Spanned;
+
+use super::Compile;
 use crate::model::Report;
+use crate::pack::PackError;
+use crate::pack::file::Scope;
+
+/// A scope must name a level-1 heading of some template (by number or by
+/// title or variant); otherwise the rule would silently never match.
+pub fn check_known(cx: &Compile, scope: &Spanned<Scope>) -> Result<(), PackError> {
+    let want = crate::structure::stream::key_of(&scope.value.section);
+    let known = cx
+        .catalog
+        .templates
+        .iter()
+        .flat_map(|t| &t.headings)
+        .any(|h| {
+            crate::structure::stream::key_of(&h.number).trim_end_matches('、') == want
+                || crate::structure::stream::key_of(&h.title) == want
+                || h.keys.contains(&want)
+        });
+    if known {
+        return Ok(());
+    }
+    let names: Vec<String> = cx
+        .catalog
+        .templates
+        .iter()
+        .flat_map(|t| &t.headings)
+        .map(|h| format!("{}{}", h.number, h.title))
+        .collect();
+    Err(cx.err(
+        scope,
+        format!(
+            "scope 中的章节 `{}` 不是任何章节模板中的一级标题，规则将永远不会检查任何内容；应写编号或标题，如：{}",
+            scope.value.section,
+            names.join("；")
+        ),
+    ))
+}
 
 /// The byte range of the level-1 section a scope names (`六` or its title).
 pub fn section_range(report: &Report, section: &str) -> Option<std::ops::Range<usize>> {

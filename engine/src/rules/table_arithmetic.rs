@@ -462,8 +462,8 @@ impl Check for Arithmetic {
                 ("左", l.normalize().to_string()),
                 ("右", r.normalize().to_string()),
                 ("差", (l - r).normalize().to_string()),
-                ("左式", side_text(&self.expr.lhs)),
-                ("右式", side_text(&self.expr.rhs)),
+                ("左式", side_text(&self.expr.lhs, layout, self.for_each)),
+                ("右式", side_text(&self.expr.rhs, layout, self.for_each)),
             ];
             // Per row: the row's label; per column: the first cell of the left side.
             let row_span = match self.for_each {
@@ -501,7 +501,7 @@ impl Check for Arithmetic {
             d.message = format!(
                 "无法核对{}的恒等式“{}”：{}{}缺少可读的数值",
                 caption(&self.table),
-                identity_text(&self.expr),
+                identity_text(&self.expr, layout, self.for_each),
                 shown.join("、"),
                 more
             );
@@ -527,7 +527,9 @@ fn caption(table: &str) -> String {
         .map_or_else(|| table.to_owned(), |(_, c)| (*c).to_owned())
 }
 
-fn side_text(side: &[(i8, Term)]) -> String {
+/// One side as a reader of the table would write it: the printed row labels
+/// (per column) or column labels (per row), never the pack's internal ids.
+fn side_text(side: &[(i8, Term)], layout: &TableSchema, for_each: ForEach) -> String {
     let mut s = String::new();
     for (i, (sign, t)) in side.iter().enumerate() {
         if i > 0 || *sign < 0 {
@@ -536,17 +538,40 @@ fn side_text(side: &[(i8, Term)]) -> String {
         match t {
             Term::Number(n) => s.push_str(&n.to_string()),
             Term::Ref { name, children } => {
-                s.push_str(name);
-                if *children {
-                    s.push_str(".*");
-                }
+                s.push_str(&term_label(layout, for_each, name, *children))
             }
         }
     }
     s
 }
 
-fn identity_text(e: &Expr) -> String {
+fn term_label(layout: &TableSchema, for_each: ForEach, name: &str, children: bool) -> String {
+    match for_each {
+        ForEach::Row => column_ref(layout, name)
+            .map_or_else(|_| name.to_owned(), |c| layout.columns[c].label.clone()),
+        ForEach::Column => {
+            let idx = layout
+                .rows
+                .iter()
+                .position(|r| r.id == name)
+                .or_else(|| row_by_path(layout, name));
+            match idx {
+                Some(i) => {
+                    let label = layout.rows[i].display_label();
+                    let has_children = layout.rows.iter().any(|r| r.parent == Some(i));
+                    if children && has_children {
+                        format!("{label}各项")
+                    } else {
+                        label
+                    }
+                }
+                None => name.to_owned(),
+            }
+        }
+    }
+}
+
+fn identity_text(e: &Expr, layout: &TableSchema, for_each: ForEach) -> String {
     let op = match e.cmp {
         Cmp::Eq => "=",
         Cmp::Le => "≤",
@@ -554,7 +579,11 @@ fn identity_text(e: &Expr) -> String {
         Cmp::Lt => "<",
         Cmp::Gt => ">",
     };
-    format!("{} {op} {}", side_text(&e.lhs), side_text(&e.rhs))
+    format!(
+        "{} {op} {}",
+        side_text(&e.lhs, layout, for_each),
+        side_text(&e.rhs, layout, for_each)
+    )
 }
 
 #[cfg(test)]
@@ -592,6 +621,32 @@ mod tests {
         assert_eq!(e.rhs[2], (-1, Term::Number(Decimal::from(3))));
         assert!(parse_expr("一 + + 二").is_err());
         assert!(parse_expr("一 + 二").is_err());
+    }
+
+    #[test]
+    fn identities_are_shown_with_the_printed_labels() {
+        let catalog = crate::pack::builtin_catalog().unwrap();
+        let t = catalog
+            .tables
+            .iter()
+            .find(|t| t.schema_id == "applications-2019")
+            .unwrap();
+        let e = parse_expr("total == natural-person + commercial + other-org").unwrap();
+        assert_eq!(
+            identity_text(&e, t, ForEach::Row),
+            "总计 = 自然人 + 商业企业 + 其他"
+        );
+        let e = parse_expr("一 + 二 == 三.七 + 四").unwrap();
+        assert_eq!(
+            identity_text(&e, t, ForEach::Column),
+            "一、本年新收政府信息公开申请数量 + 二、上年结转政府信息公开申请数量 = （七）总计 + 四、结转下年度继续办理"
+        );
+        let e = parse_expr("三.三.* <= 一").unwrap();
+        assert!(
+            identity_text(&e, t, ForEach::Column).starts_with("（三）不予公开各项 ≤"),
+            "{}",
+            identity_text(&e, t, ForEach::Column)
+        );
     }
 
     #[test]

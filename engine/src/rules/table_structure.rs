@@ -20,6 +20,7 @@ enum What {
     Headerless,
     Unreadable,
     ParentBlank,
+    UnitMissing,
 }
 
 #[derive(Debug)]
@@ -37,10 +38,11 @@ pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
         "headerless" => What::Headerless,
         "unreadable" => What::Unreadable,
         "parent-blank" => What::ParentBlank,
+        "unit-missing" => What::UnitMissing,
         other => {
             return Err(cx.err(
                 check,
-                format!("table-structure 规则的 check 应为 missing-table、missing-rows、label-deviation、headerless、unreadable 或 parent-blank，而不是 `{other}`"),
+                format!("table-structure 规则的 check 应为 missing-table、missing-rows、label-deviation、headerless、unreadable、parent-blank 或 unit-missing，而不是 `{other}`"),
             ));
         }
     };
@@ -119,6 +121,14 @@ impl Check for Structure {
                 out.push(rule.diag(end..end, &values));
             }
             What::LabelDeviation => {
+                for h in &table.header_deviations {
+                    let values = [
+                        ("表", name.clone()),
+                        ("应为", h.label.clone()),
+                        ("实为", h.written.clone()),
+                    ];
+                    out.push(rule.diag(h.span.clone(), &values));
+                }
                 for r in &table.rows {
                     if let Some(w) = &r.written_label {
                         let values = [
@@ -149,11 +159,9 @@ impl Check for Structure {
                     {
                         continue;
                     }
-                    let filled = layout
-                        .rows
-                        .iter()
-                        .filter(|c| c.parent == Some(i))
-                        .filter_map(|c| table.row(&c.id))
+                    let filled = parts_of(layout, i)
+                        .into_iter()
+                        .filter_map(|c| table.row(&layout.rows[c].id))
                         .find(|c| c.values().iter().any(Option::is_some));
                     if let Some(first) = filled {
                         let values = [
@@ -162,6 +170,30 @@ impl Check for Structure {
                             ("实为", first.label.clone()),
                         ];
                         out.push(rule.diag(parent.span.clone(), &values));
+                    }
+                }
+            }
+            What::UnitMissing => {
+                // An amount with no 元 or 万元 anywhere in its header or table.
+                let table_text = &cx.text()[table.span.clone()];
+                for (c, col) in layout.columns.iter().enumerate() {
+                    if !col.amount || col.label.contains('元') || table_text.contains('元') {
+                        continue;
+                    }
+                    for r in &table.rows {
+                        let Some(cell) = r.cells.get(c).and_then(Option::as_ref) else {
+                            continue;
+                        };
+                        if cell.value.is_none_or(|v| v.is_zero()) {
+                            continue;
+                        }
+                        let values = [
+                            ("表", name.clone()),
+                            ("行", r.label.clone()),
+                            ("应为", col.label.clone()),
+                            ("实为", cx.text()[cell.span.clone()].to_owned()),
+                        ];
+                        out.push(rule.diag(cell.span.clone(), &values));
                     }
                 }
             }
@@ -179,6 +211,26 @@ impl Check for Structure {
             }
         }
     }
+}
+
+/// The rows that break down row `p`: its children, and the data rows under
+/// any row the layout declares `counted_in` it (through group rows).
+fn parts_of(layout: &crate::schema::TableSchema, p: usize) -> Vec<usize> {
+    let mut out: Vec<usize> = (0..layout.rows.len())
+        .filter(|&c| layout.rows[c].parent == Some(p))
+        .collect();
+    let mut stack: Vec<usize> = (0..layout.rows.len())
+        .filter(|&q| layout.rows[q].counted_in == Some(p))
+        .collect();
+    while let Some(q) = stack.pop() {
+        if layout.rows[q].group {
+            stack.extend((0..layout.rows.len()).filter(|&c| layout.rows[c].parent == Some(q)));
+        } else {
+            out.push(q);
+        }
+    }
+    out.sort_unstable();
+    out
 }
 
 /// The key of the level-1 title under which a table stands.

@@ -43,6 +43,8 @@ struct Pattern {
     matcher: Matcher,
     must: bool,
     section: Option<String>,
+    /// Only the section's level-2 headings, when it has any.
+    headings: bool,
     fold: bool,
 }
 
@@ -89,6 +91,7 @@ pub fn compile_pattern(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
         matcher,
         must,
         section: def.scope.as_ref().map(|s| s.value.section.clone()),
+        headings: def.scope.as_ref().is_some_and(|s| s.value.headings),
         fold: def.fold_width,
     }))
 }
@@ -122,15 +125,26 @@ fn region<'a>(cx: &'a Context, section: Option<&str>) -> Option<(std::ops::Range
     Some((range.clone(), &cx.text()[range]))
 }
 
-impl Check for Pattern {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
-        let Some((range, text)) = region(cx, self.section.as_deref()) else {
-            return;
-        };
-        let folded = self
-            .fold
-            .then(|| (cx.folded(), cx.folded().slice(range.clone())));
-        let hits: Vec<std::ops::Range<usize>> = match &folded {
+/// The level-2 headings inside `range`, or `range` itself when there are none.
+fn heading_parts(cx: &Context, range: &std::ops::Range<usize>) -> Vec<std::ops::Range<usize>> {
+    let titles: Vec<std::ops::Range<usize>> = cx
+        .report
+        .sections
+        .iter()
+        .filter(|s| s.level == 2 && range.start <= s.span.start && s.span.end <= range.end)
+        .map(|s| s.span.clone())
+        .collect();
+    if titles.is_empty() {
+        vec![range.clone()]
+    } else {
+        titles
+    }
+}
+
+impl Pattern {
+    fn hits(&self, cx: &Context, range: &std::ops::Range<usize>) -> Vec<std::ops::Range<usize>> {
+        let text = &cx.text()[range.clone()];
+        match self.fold.then(|| (cx.folded(), cx.folded().slice(range.clone()))) {
             Some((f, (at, hay))) => self
                 .matcher
                 .find_all(hay)
@@ -143,7 +157,22 @@ impl Check for Pattern {
                 .into_iter()
                 .map(|r| range.start + r.start..range.start + r.end)
                 .collect(),
+        }
+    }
+}
+
+impl Check for Pattern {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        let Some((range, _)) = region(cx, self.section.as_deref()) else {
+            return;
         };
+        let parts = if self.headings {
+            heading_parts(cx, &range)
+        } else {
+            vec![range.clone()]
+        };
+        let hits: Vec<std::ops::Range<usize>> =
+            parts.iter().flat_map(|p| self.hits(cx, p)).collect();
         let section = self.section.clone().unwrap_or_else(|| "全文".into());
         if self.must {
             if hits.is_empty() {

@@ -62,6 +62,13 @@ pub struct ColumnDef {
     pub decimal: bool,
     #[serde(default)]
     pub unit: Option<String>,
+    /// A sum of money whose unit (元 or 万元) the report must state.
+    #[serde(default)]
+    pub amount: bool,
+    /// Wrong or variant header wordings seen in reports (`本年度制作数量`): they
+    /// identify the column and are reported as label deviations.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -89,6 +96,10 @@ pub struct RowDef {
     /// A unit cell printed between the label and the values (`条`, `件`).
     #[serde(default)]
     pub unit: Option<String>,
+    /// The row (by id) that this row's data rows break down, when it is not
+    /// their parent: 一（二）'s channel counts are counted in 一（一）.
+    #[serde(default)]
+    pub counted_in: Option<String>,
     #[serde(default)]
     pub children: Vec<RowDef>,
 }

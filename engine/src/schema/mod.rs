@@ -31,6 +31,10 @@ pub struct Column {
     pub total_of: Vec<usize>,
     pub signed: bool,
     pub decimal: bool,
+    /// Keys of header wordings that deviate from the label.
+    pub aliases: Vec<String>,
+    /// A sum of money: its unit must be stated.
+    pub amount: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +52,8 @@ pub struct Row {
     /// Indices into the table's columns, in order.
     pub columns: Vec<usize>,
     pub unit: Option<String>,
+    /// The row whose count this row's data rows break down (besides its parent).
+    pub counted_in: Option<usize>,
 }
 
 impl Row {
@@ -92,6 +98,12 @@ pub enum SchemaError {
     },
     #[error("{schema}: 行 `{row}` 的 columns 引用了不存在的列 `{missing}`")]
     UnknownRowColumn {
+        schema: String,
+        row: String,
+        missing: String,
+    },
+    #[error("{schema}: 行 `{row}` 的 counted_in 引用了不存在的行 `{missing}`")]
+    UnknownCountedIn {
         schema: String,
         row: String,
         missing: String,
@@ -150,7 +162,11 @@ impl Catalog {
                     add(key, PatternUse::Row { schema: s, row: r });
                 }
             }
-            for h in &table.headers {
+            for h in table
+                .headers
+                .iter()
+                .chain(table.columns.iter().flat_map(|c| &c.aliases))
+            {
                 add(h, PatternUse::Header { schema: s });
             }
         }
@@ -216,6 +232,8 @@ fn compile_table(def: &TableDef) -> Result<TableSchema, SchemaError> {
             total_of,
             signed: c.signed,
             decimal: c.decimal,
+            aliases: c.aliases.iter().map(|a| key_of(a)).collect(),
+            amount: c.amount,
         });
     }
     let mut rows = Vec::new();
@@ -238,6 +256,20 @@ fn compile_table(def: &TableDef) -> Result<TableSchema, SchemaError> {
             });
         }
     }
+    let mut defs = Vec::new();
+    collect_defs(&def.rows, &mut defs);
+    for (i, d) in defs.iter().enumerate() {
+        if let Some(target) = &d.counted_in {
+            let at = rows.iter().position(|r| &r.id == target).ok_or_else(|| {
+                SchemaError::UnknownCountedIn {
+                    schema: def.schema.clone(),
+                    row: d.id.clone(),
+                    missing: target.clone(),
+                }
+            })?;
+            rows[i].counted_in = Some(at);
+        }
+    }
     Ok(TableSchema {
         table_id: def.id.clone(),
         schema_id: def.schema.clone(),
@@ -246,6 +278,14 @@ fn compile_table(def: &TableDef) -> Result<TableSchema, SchemaError> {
         rows,
         headers: def.headers.iter().map(|h| key_of(h)).collect(),
     })
+}
+
+/// Row definitions in the same (document) order as `flatten` produces rows.
+fn collect_defs<'a>(rows: &'a [RowDef], out: &mut Vec<&'a RowDef>) {
+    for r in rows {
+        out.push(r);
+        collect_defs(&r.children, out);
+    }
 }
 
 fn flatten(
@@ -290,6 +330,7 @@ fn flatten(
         depth,
         columns: columns.clone(),
         unit: r.unit.as_deref().map(key_of),
+        counted_in: None,
     });
     for c in &r.children {
         flatten(def, c, Some(me), depth + 1, &columns, out)?;

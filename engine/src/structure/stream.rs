@@ -122,6 +122,13 @@ impl Stream {
         self.key_offsets.partition_point(|&o| (o as usize) < byte)
     }
 
+    /// Byte offset into `key` of character `a` (the key's length past the end).
+    pub fn key_byte(&self, a: usize) -> usize {
+        self.key_offsets
+            .get(a)
+            .map_or(self.key.len(), |&o| o as usize)
+    }
+
     /// The key text of characters `a..b`.
     pub fn key_slice(&self, a: usize, b: usize) -> &str {
         let start = self

@@ -195,10 +195,9 @@ fn build(stream: &Stream, schema: &TableSchema, m: &LayoutMatches) -> Option<Rec
         .map(|(_, r)| r.id.clone())
         .collect();
     let span = stream.src_range(start, table_end.max(start + 1));
-    Some(Recognised {
-        table: new_table(schema, span, rows, missing, false),
-        score,
-    })
+    let mut table = new_table(schema, span, rows, missing, false);
+    table.header_deviations = header_deviations(stream, schema, start, table_end);
+    Some(Recognised { table, score })
 }
 
 /// Rows whose labels were not found, matched by position: between two found
@@ -296,6 +295,32 @@ fn headerless(
     None
 }
 
+/// Headers between `a` and `b` written in a wording the layout lists as a deviation.
+fn header_deviations(
+    stream: &Stream,
+    schema: &TableSchema,
+    a: usize,
+    b: usize,
+) -> Vec<crate::model::HeaderDeviation> {
+    let (base, text) = (stream.key_byte(a), stream.key_slice(a, b));
+    let mut out = Vec::new();
+    for c in &schema.columns {
+        for alias in &c.aliases {
+            for (i, _) in text.match_indices(alias.as_str()) {
+                let from = stream.char_at_key_byte(base + i);
+                let to = stream.char_at_key_byte(base + i + alias.len());
+                out.push(crate::model::HeaderDeviation {
+                    label: c.label.clone(),
+                    written: stream_text(stream, from, to),
+                    span: stream.src_range(from, to),
+                });
+            }
+        }
+    }
+    out.sort_by_key(|d| d.span.start);
+    out
+}
+
 fn new_table(
     schema: &TableSchema,
     span: std::ops::Range<usize>,
@@ -319,6 +344,7 @@ fn new_table(
         rows,
         missing,
         headerless,
+        header_deviations: Vec::new(),
     }
 }
 
