@@ -129,7 +129,9 @@ impl Writer {
     }
 
     /// A table as a grid: one entry per slot, `None` or empty for an empty
-    /// slot. Rows without any text are left out.
+    /// slot. Rows without any text are left out; every other row is written
+    /// out to the table's full width, so blank cells at the end of a row
+    /// keep their slots (trailing tabs).
     pub fn table(&mut self, grid: &[Vec<Option<String>>]) {
         self.grid(grid, None);
     }
@@ -149,12 +151,25 @@ impl Writer {
         self.tables += 1;
         let table = self.tables;
         self.blank = true;
+        // A real grid (Word, HTML) keeps every slot; a PDF page's grid is
+        // only as wide as the text found on each line.
+        let width = match at {
+            None => grid.iter().map(Vec::len).max().unwrap_or(0),
+            Some(_) => 0,
+        };
         for (r, row) in grid.iter().enumerate() {
-            let cells: Vec<String> = row
+            let mut cells: Vec<String> = row
                 .iter()
                 .map(|c| c.as_deref().map(clean).unwrap_or_default())
                 .collect();
-            self.cells(&cells, |c| {
+            if cells.iter().all(String::is_empty) {
+                continue;
+            }
+            if cells.len() < width {
+                cells.resize(width, String::new());
+            }
+            let whole = at.is_none();
+            self.write_cells(&cells, whole, |c| {
                 at.unwrap_or(Location::Cell {
                     table,
                     row: r as u32 + 1,
@@ -170,15 +185,22 @@ impl Writer {
         self.cells(cells, loc);
     }
 
+    fn cells(&mut self, cells: &[String], loc: impl Fn(usize) -> Location) {
+        self.write_cells(cells, false, loc);
+    }
+
     /// Starts a new block (a blank line before the next content).
     pub fn block(&mut self) {
         self.blank = true;
     }
 
-    fn cells(&mut self, cells: &[String], loc: impl Fn(usize) -> Location) {
+    /// Writes one line of cells; `whole` keeps the empty cells after the
+    /// last text (a grid row's blank tail), else they are left out.
+    fn write_cells(&mut self, cells: &[String], whole: bool, loc: impl Fn(usize) -> Location) {
         let Some(last) = cells.iter().rposition(|c| !c.is_empty()) else {
             return;
         };
+        let last = if whole { cells.len() - 1 } else { last };
         let text = &mut self.out.text;
         if !text.is_empty() {
             text.push('\n');
@@ -271,7 +293,7 @@ mod tests {
         let ex = w.finish();
         assert_eq!(
             ex.text,
-            "一、总体情况\n\n规章\t0\t\t3\n\t1. 属于\t2\n\n正文\n"
+            "一、总体情况\n\n规章\t0\t\t3\n\t1. 属于\t2\t\n\n正文\n"
         );
         let at = ex.text.find("属于").unwrap();
         assert_eq!(
