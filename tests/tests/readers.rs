@@ -137,25 +137,22 @@ fn check_golden(name: &str, g: &Golden, parsed: &Parsed, t: &mut Tally) {
         format!("{year:?}"),
         g.year.to_string(),
     );
-    // The header reader takes the office from before the year in the title;
-    // a title that starts with its year (2019年上海市人民政府办公厅…) names
-    // none there, so the office is not compared for it.
-    if !g.title.starts_with(|c: char| c.is_ascii_digit()) {
-        let office = r.office.clone().unwrap_or_default();
-        expect(
-            "office",
-            !office.is_empty() && squash(&g.office).starts_with(&squash(&office)),
-            office,
-            g.office.clone(),
-        );
-        let kind = r.office_kind.map(|k| format!("{k:?}").to_lowercase());
-        expect(
-            "office_kind",
-            kind.as_deref() == Some(g.office_kind.as_str()),
-            format!("{kind:?}"),
-            g.office_kind.clone(),
-        );
-    }
+    // The office stands before the year, or after it when the title starts
+    // with its year (2019年上海市人民政府办公厅…).
+    let office = r.office.clone().unwrap_or_default();
+    expect(
+        "office",
+        !office.is_empty() && squash(&g.office).starts_with(&squash(&office)),
+        office,
+        g.office.clone(),
+    );
+    let kind = r.office_kind.map(|k| format!("{k:?}").to_lowercase());
+    expect(
+        "office_kind",
+        kind.as_deref() == Some(g.office_kind.as_str()),
+        format!("{kind:?}"),
+        g.office_kind.clone(),
+    );
     let published = r.published.as_ref().map(|d| d.value.to_string());
     expect(
         "published",
