@@ -214,6 +214,72 @@ fn sarif_names_the_other_file_as_a_related_location() {
     }
 }
 
+/// Word, HTML and PDF findings carry their place in the original file:
+/// `location` in JSON (absent for text files), a logical location in SARIF.
+#[test]
+fn json_and_sarif_carry_the_place_in_the_original_file() {
+    let pdf = fixture("corpus/real/010_kirogov-hongze2023.pdf");
+    let html = fixture("corpus/real/025_shanghai-office-2019.html");
+    let text = fixture(P2021);
+    let (found, _) = findings(&[], &[pdf.clone(), html.clone(), text.clone()]);
+    let location = |path: &Path, rule: &str| {
+        found
+            .iter()
+            .find(|f| f["path"].as_str() == path.to_str() && rule_of(f) == rule)
+            .map(|f| f["location"].clone())
+            .unwrap_or_else(|| panic!("{rule} not found for {}", path.display()))
+    };
+    assert_eq!(
+        location(&pdf, "review-litigation-review-total"),
+        "第4页，表四"
+    );
+    assert_eq!(location(&html, "applications-balance"), "表三第1行第4列");
+    assert_eq!(location(&html, "section-variant"), "第30段");
+    for f in found.iter().filter(|f| f["path"].as_str() == text.to_str()) {
+        assert!(f.get("location").is_none(), "{f}");
+    }
+    // Every field of the contract is still there.
+    let f = &found[0];
+    for key in [
+        "path",
+        "rule",
+        "category",
+        "severity",
+        "message",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "help",
+    ] {
+        assert!(f.get(key).is_some(), "{key} missing from {f}");
+    }
+
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/sarif-schema-2.1.0.json")).unwrap();
+    let out = gklint()
+        .args(["check", "--format", "sarif"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let sarif = json_of(&out.stdout);
+    let validator = jsonschema::draft7::new(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "SARIF invalid:\n{}", errors.join("\n"));
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let review = results
+        .iter()
+        .find(|r| r["ruleId"] == "review-litigation-review-total")
+        .unwrap();
+    assert_eq!(
+        review["locations"][0]["logicalLocations"][0]["name"],
+        "第4页，表四"
+    );
+}
+
 #[test]
 fn human_output_shows_the_other_file() {
     let out = gklint()

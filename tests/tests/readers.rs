@@ -339,6 +339,49 @@ fn the_blank_2021_word_template_reads_as_three_empty_tables() {
         parsed.source.location(at).map(|l| l.to_string()).as_deref(),
         Some("第2张表第8行第3列")
     );
+    // Findings name it by the report's own table: 表三, not the file's 第2张表.
+    assert_eq!(
+        gklint_engine::locate::describe(&parsed.source, r, at).as_deref(),
+        Some("表三第8行第3列")
+    );
+    let heading = parsed.source.text.find("一、总体情况").unwrap();
+    let place = gklint_engine::locate::describe(&parsed.source, r, heading).unwrap();
+    assert!(place.ends_with('段'), "{place}");
+}
+
+/// 洪泽区 names itself 洪泽区人民政府 in 2023 and 淮安市洪泽区人民政府 in
+/// 2024: one office, so the two years are compared.
+#[test]
+fn the_hongze_reports_of_2023_and_2024_are_paired() {
+    let a = parse_ok(&corpus("real/010_kirogov-hongze2023.pdf"));
+    let b = parse_ok(&corpus("real/011_kirogov-hongze2024.pdf"));
+    assert_eq!(a.report.office.as_deref(), Some("洪泽区人民政府"));
+    assert_eq!(b.report.office.as_deref(), Some("淮安市洪泽区人民政府"));
+    let inputs = [
+        gklint_engine::cross::Input::from(&b),
+        gklint_engine::cross::Input::from(&a),
+    ];
+    assert_eq!(gklint_engine::cross::pairs(&inputs), [(1, 0)]);
+}
+
+/// PDF findings carry their page, and the table row when they fall in one.
+#[test]
+fn pdf_findings_carry_their_page_and_table_row() {
+    let parsed = parse_ok(&corpus("real/010_kirogov-hongze2023.pdf"));
+    let found = findings(&parsed);
+    let review = found
+        .iter()
+        .find(|d| d.rule == "review-litigation-review-total")
+        .expect("review-litigation-review-total");
+    assert_eq!(review.location(), Some("第4页，表四"));
+    let apps = parsed.report.table("applications").expect("表三");
+    let row = find_row(apps, "（一）予以公开").expect("（一）予以公开");
+    let cell = row.cells.iter().flatten().next().expect("a cell");
+    let place = gklint_engine::locate::describe(&parsed.source, &parsed.report, cell.span.start);
+    assert_eq!(place.as_deref(), Some("第3页，表三“（一）予以公开”行"));
+    // Text files have lines and columns only.
+    let text = parse_ok(&corpus("real/013_pingtan-2021.txt"));
+    assert!(findings(&text).iter().all(|d| d.location().is_none()));
 }
 
 #[test]

@@ -69,6 +69,11 @@ pub fn run(
             d.severity = s;
         }
         let r = &mut results[f.report];
+        gklint_engine::locate::annotate(
+            &r.source,
+            &seen[f.report].report,
+            std::slice::from_mut(&mut d),
+        );
         if seen[f.report].markdown {
             let s = Suppressions::parse(&r.source.text, &r.source.lines);
             if s.suppresses(&d) {
