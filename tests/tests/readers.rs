@@ -258,8 +258,21 @@ fn the_faults_of_the_published_hongze_2023_pdf_are_found() {
             Some(Location::Page(4))
         );
     }
-    // 表三 prints （六）其他处理 as one row, as the 2019 trial layout did.
-    assert!(rules.contains(&"template-year"), "{rules:?}");
+    // 表三 prints （六）其他处理 as one row, as the 2019 trial layout did,
+    // while 表二 follows the 2021 format: the finding says so.
+    let template = found
+        .iter()
+        .find(|d| d.rule == "template-year")
+        .unwrap_or_else(|| panic!("template-year not found in {rules:?}"));
+    assert!(
+        template.message.contains("但表三按2019 年试行格式填写")
+            && template.message.contains("“（六）其他处理”只有一行")
+            && template.message.contains("“3.其他”3行")
+            && template.message.contains("表二已按2021 年格式填写"),
+        "{}",
+        template.message
+    );
+    assert_eq!(template.location(), Some("第4页，表三“（六）其他处理”行"));
     let apps = parsed.report.table("applications").expect("表三");
     assert_eq!(
         apps.schema, "applications-2019",
