@@ -162,13 +162,17 @@ impl Writer {
                 .iter()
                 .map(|c| c.as_deref().map(clean).unwrap_or_default())
                 .collect();
-            if cells.iter().all(String::is_empty) {
+            let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
+            if filled.is_empty() {
                 continue;
             }
-            if cells.len() < width {
+            // A row of one text cell (a heading or note spanning the table)
+            // stays a line of text; a row with data keeps its blank tail.
+            let data = filled.len() >= 2 || filled.iter().any(|c| numeric(c));
+            let whole = at.is_none() && data;
+            if whole && cells.len() < width {
                 cells.resize(width, String::new());
             }
-            let whole = at.is_none();
             self.write_cells(&cells, whole, |c| {
                 at.unwrap_or(Location::Cell {
                     table,
@@ -231,6 +235,12 @@ impl Writer {
     }
 }
 
+/// A cell holding a number (or a blank marker such as `/` or `-`).
+fn numeric(cell: &str) -> bool {
+    cell.chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '/' | '+' | ','))
+}
+
 /// Folds whitespace (tabs, line breaks, no-break and ideographic spaces) to
 /// single spaces, drops control and zero-width characters, trims.
 pub(crate) fn clean(s: &str) -> String {
@@ -288,12 +298,13 @@ mod tests {
             ],
             vec![None, None, None, None],
             vec![None, Some("1.\t属于".into()), Some("2".into()), None],
+            vec![Some("注：本表数据截至12月31日".into()), None, None, None],
         ]);
         w.paragraph("正文");
         let ex = w.finish();
         assert_eq!(
             ex.text,
-            "一、总体情况\n\n规章\t0\t\t3\n\t1. 属于\t2\t\n\n正文\n"
+            "一、总体情况\n\n规章\t0\t\t3\n\t1. 属于\t2\t\n注：本表数据截至12月31日\n\n正文\n"
         );
         let at = ex.text.find("属于").unwrap();
         assert_eq!(
