@@ -1,7 +1,9 @@
 //! The text extracted from a Word, HTML or PDF file, written the way the
 //! text reader reads it: one line per paragraph (or PDF line), table rows as
 //! lines with one tab-separated slot per grid column (a merged cell's text in
-//! its first slot, the others empty), a blank line around each table. Each
+//! its first slot, the others empty; a Word or HTML row with data is written
+//! out to the table's full width, blank cells at its end included), a blank
+//! line around each table. Each
 //! piece of text keeps a human [`Location`] in the original file.
 
 use std::fmt;
