@@ -145,7 +145,7 @@ pub fn fit(pieces: &[Piece], cols: &[usize], schema: &TableSchema) -> Fit {
             None => {
                 let found = pieces.len();
                 Fit::Unreadable(format!(
-                    "表格本行有 {found} 个填了数的单元格，无法与本行的 {n} 列一一对应（单元格错位或合并）"
+                    "表格本行有 {found} 个填了数的单元格，无法与本行的 {n} 列一一对应：请检查该行是否有合并、错位或多出的单元格，使每列的数值各占一格"
                 ))
             }
         };
@@ -471,6 +471,51 @@ mod tests {
         // 1,1,0,0,0,0,1? no: 11 would need 总计 11. Two readings: ambiguous.
         let fit = super::fit(&[piece("1010000")], &cols, t3);
         assert!(matches!(fit, Fit::Split(_) | Fit::Unreadable(_)), "{fit:?}");
+    }
+
+    /// A piece standing in a real grid cell, after `gap` blank cells, with
+    /// `trailing` blank cells after it when it ends the row.
+    fn cell(s: &str, gap: u16, trailing: u16) -> Piece {
+        Piece {
+            sep: Sep::Cell,
+            gap,
+            grid: true,
+            trailing,
+            ..piece(s)
+        }
+    }
+
+    #[test]
+    fn grid_cells_keep_their_column_slots_blanks_included() {
+        let catalog = builtin_catalog().unwrap();
+        let t3 = catalog
+            .tables
+            .iter()
+            .find(|t| t.schema_id == "applications-2019")
+            .unwrap();
+        let cols: Vec<usize> = (0..7).collect();
+        // 258 12 _ _ 1 1 _ (the label spans two slots: a gap of 1 before 258).
+        let row = [
+            cell("258", 1, 0),
+            cell("12", 0, 0),
+            cell("1", 2, 0),
+            cell("1", 0, 1),
+        ];
+        let fit = super::fit(&row, &cols, t3);
+        assert!(matches!(fit, Fit::Cells(_)), "{fit:?}");
+        assert_eq!(values(&fit), ["258", "12", "_", "_", "1", "1", "_"]);
+        // Only the first column filled: the rest is blank, not zero.
+        let fit = super::fit(&[cell("14", 0, 6)], &cols, t3);
+        assert_eq!(values(&fit), ["14", "_", "_", "_", "_", "_", "_"]);
+        // A blank first column: the missing slot is before the first number.
+        let fit = super::fit(&[cell("5", 2, 5)], &cols, t3);
+        assert_eq!(values(&fit), ["_", "5", "_", "_", "_", "_", "_"]);
+        // A real cell is one number, never digits to split.
+        let fit = super::fit(&[cell("640020470", 0, 0)], &cols, t3);
+        assert!(matches!(fit, Fit::Unreadable(_)), "{fit:?}");
+        // The same digits typed in text are split by the totals.
+        let fit = super::fit(&[piece("640020470")], &cols, t3);
+        assert!(matches!(fit, Fit::Split(_)), "{fit:?}");
     }
 
     #[test]
