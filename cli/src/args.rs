@@ -60,9 +60,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// 把多份报告的表格数值导出为一个 CSV（机关、年度、表、行、列、数值），供汇总统计。
+    /// 把多份报告的表格数值导出为一个 CSV（机关、年度、表、行、列、数值、文件、行名、列名），供汇总统计。
     #[command(
-        after_help = "示例：\n  gklint extract --format csv 年报目录/ > 汇总.csv\n  gklint extract 2023/*.txt --output 汇总.csv\n\n列：office,year,table,row,column,value（行列用 gklint parse --format json 的 id）；\n空白、“/”或无法读取的单元格数值为空（不是 0）。"
+        after_help = "示例：\n  gklint extract --format csv 年报目录/ > 汇总.csv\n  gklint extract 2023/*.txt --output 汇总.csv\n\n列：office,year,table,row,column,value（行列用 gklint parse --format json 的 id），\npath（所给的文件路径，标题中没有机关名称的报告也能区分），row_label,column_label（模板中的行名与列名）；\n空白、“/”或无法读取的单元格数值为空（不是 0）。"
     )]
     Extract {
         /// 报告文件或目录。

@@ -214,6 +214,72 @@ fn sarif_names_the_other_file_as_a_related_location() {
     }
 }
 
+/// Word, HTML and PDF findings carry their place in the original file:
+/// `location` in JSON (absent for text files), a logical location in SARIF.
+#[test]
+fn json_and_sarif_carry_the_place_in_the_original_file() {
+    let pdf = fixture("corpus/real/010_kirogov-hongze2023.pdf");
+    let html = fixture("corpus/real/025_shanghai-office-2019.html");
+    let text = fixture(P2021);
+    let (found, _) = findings(&[], &[pdf.clone(), html.clone(), text.clone()]);
+    let location = |path: &Path, rule: &str| {
+        found
+            .iter()
+            .find(|f| f["path"].as_str() == path.to_str() && rule_of(f) == rule)
+            .map(|f| f["location"].clone())
+            .unwrap_or_else(|| panic!("{rule} not found for {}", path.display()))
+    };
+    assert_eq!(
+        location(&pdf, "review-litigation-review-total"),
+        "第4页，表四"
+    );
+    assert_eq!(location(&html, "applications-balance"), "表三第1行第4列");
+    assert_eq!(location(&html, "section-variant"), "第30段");
+    for f in found.iter().filter(|f| f["path"].as_str() == text.to_str()) {
+        assert!(f.get("location").is_none(), "{f}");
+    }
+    // Every field of the contract is still there.
+    let f = &found[0];
+    for key in [
+        "path",
+        "rule",
+        "category",
+        "severity",
+        "message",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "help",
+    ] {
+        assert!(f.get(key).is_some(), "{key} missing from {f}");
+    }
+
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/sarif-schema-2.1.0.json")).unwrap();
+    let out = gklint()
+        .args(["check", "--format", "sarif"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let sarif = json_of(&out.stdout);
+    let validator = jsonschema::draft7::new(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "SARIF invalid:\n{}", errors.join("\n"));
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let review = results
+        .iter()
+        .find(|r| r["ruleId"] == "review-litigation-review-total")
+        .unwrap();
+    assert_eq!(
+        review["locations"][0]["logicalLocations"][0]["name"],
+        "第4页，表四"
+    );
+}
+
 #[test]
 fn human_output_shows_the_other_file() {
     let out = gklint()
@@ -568,12 +634,16 @@ fn csv_round_trips_against_parse_json() {
         "corpus/real/014_pingtan-2019.txt",
         "corpus/real/021_pingtan-2020.txt",
         "corpus/seeds/000_548bc2f7026a6c36.txt",
+        "corpus/seeds/001_2502c89aab11ed1e.txt",
         "corpus/seeds/002_3c9393350f2ebcec.txt",
         "corpus/seeds/003_89a4c02431010c13.txt",
         "corpus/seeds/004_c70ffb9ddb659733.txt",
-        // The same report as seed 001, in Markdown (each office and year once:
-        // the CSV's key is office, year, table, row, column).
+        // The same report as seed 001, in Markdown: same office and year,
+        // told apart by the path column.
         "markdown/001-guyuan-2020.md",
+        // A web page and a PDF.
+        "corpus/real/025_shanghai-office-2019.html",
+        "corpus/real/010_kirogov-hongze2023.pdf",
     ]
     .iter()
     .map(|f| fixture(f))
@@ -593,20 +663,32 @@ fn csv_round_trips_against_parse_json() {
         .collect();
     assert_eq!(
         header,
-        ["office", "year", "table", "row", "column", "value"]
+        [
+            "office",
+            "year",
+            "table",
+            "row",
+            "column",
+            "value",
+            "path",
+            "row_label",
+            "column_label"
+        ]
     );
-    // (office, year, table, row, column) → value
-    let mut csv_cells: BTreeMap<[String; 5], String> = BTreeMap::new();
+    // (path, table, row, column) → (office, year, value, row_label, column_label)
+    let mut csv_cells: BTreeMap<[String; 4], [String; 5]> = BTreeMap::new();
     for rec in reader.records() {
         let rec = rec.unwrap();
-        let key = [0, 1, 2, 3, 4].map(|i| rec[i].to_owned());
+        let key = [6, 2, 3, 4].map(|i| rec[i].to_owned());
+        let fields = [0, 1, 5, 7, 8].map(|i| rec[i].to_owned());
         assert!(
-            csv_cells.insert(key.clone(), rec[5].to_owned()).is_none(),
+            csv_cells.insert(key.clone(), fields).is_none(),
             "duplicate {key:?}"
         );
     }
     let mut seen = 0;
     let mut numbers = 0;
+    let mut paths = std::collections::BTreeSet::new();
     for f in &files {
         let out = gklint()
             .args(["parse", "--format", "json"])
@@ -614,30 +696,34 @@ fn csv_round_trips_against_parse_json() {
             .output()
             .unwrap();
         let report = json_of(&out.stdout);
+        let path = f.display().to_string();
         let office = report["office"].as_str().unwrap_or("").to_owned();
         let year = report["year"]
             .as_i64()
             .map(|y| y.to_string())
             .unwrap_or_default();
         for t in report["tables"].as_array().unwrap() {
-            let columns: Vec<&str> = t["columns"]
+            let columns: Vec<(&str, &str)> = t["columns"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|c| c["id"].as_str().unwrap())
+                .map(|c| (c["id"].as_str().unwrap(), c["label"].as_str().unwrap()))
                 .collect();
             for row in t["rows"].as_array().unwrap() {
-                for (col, v) in columns.iter().zip(row["values"].as_array().unwrap()) {
+                for ((col, col_label), v) in columns.iter().zip(row["values"].as_array().unwrap()) {
                     let key = [
-                        office.clone(),
-                        year.clone(),
+                        path.clone(),
                         t["id"].as_str().unwrap().to_owned(),
                         row["id"].as_str().unwrap().to_owned(),
                         (*col).to_owned(),
                     ];
                     match csv_cells.get(&key) {
-                        Some(value) => {
+                        Some([o, y, value, row_label, column_label]) => {
                             seen += 1;
+                            paths.insert(path.clone());
+                            assert_eq!((o, y), (&office, &year), "{key:?}");
+                            assert_eq!(row_label, row["label"].as_str().unwrap(), "{key:?}");
+                            assert_eq!(column_label, col_label, "{key:?}");
                             if v.is_null() {
                                 assert_eq!(value, "", "{key:?}: blank is never 0");
                             } else {
@@ -660,9 +746,10 @@ fn csv_round_trips_against_parse_json() {
         csv_cells.len(),
         "every CSV line is a cell of the model"
     );
+    assert_eq!(paths.len(), files.len(), "every file has its lines");
     assert!(numbers > 300, "{numbers} numbers");
     // A 2021-format value with a decimal stays exactly as written.
-    assert!(csv_cells.values().any(|v| v == "9116.36"));
+    assert!(csv_cells.values().any(|v| v[2] == "9116.36"));
 }
 
 #[test]
@@ -683,6 +770,12 @@ fn extract_names_an_unreadable_file_and_exits_2() {
         .assert()
         .code(0);
     let text = std::fs::read_to_string(&out_file).unwrap();
-    assert!(text.starts_with("office,year,table,row,column,value\n"));
-    assert!(text.contains("平潭综合实验区,2021,applications,carried-forward,natural-person,1\n"));
+    assert!(text.starts_with("office,year,table,row,column,value,path,row_label,column_label\n"));
+    let path = fixture(P2021).display().to_string();
+    assert!(
+        text.contains(&format!(
+            "平潭综合实验区,2021,applications,carried-forward,natural-person,1,{path},四、结转下年度继续办理,自然人\n"
+        )),
+        "{text}"
+    );
 }

@@ -109,3 +109,16 @@ pub struct Diagnostic {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub unsafe_fix: bool,
 }
+
+impl Diagnostic {
+    /// The key in [`Diagnostic::values`] of the finding's place in the
+    /// original Word, HTML or PDF file (表三第5行第2列, 第3页), see
+    /// [`crate::locate`].
+    pub const LOCATION: &'static str = "位置";
+
+    /// The finding's place in the original Word, HTML or PDF file, when it
+    /// was extracted from one.
+    pub fn location(&self) -> Option<&str> {
+        self.values.get(Self::LOCATION).map(String::as_str)
+    }
+}

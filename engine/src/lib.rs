@@ -7,6 +7,7 @@ pub mod cross;
 pub mod diagnostic;
 pub mod fix;
 pub mod lint;
+pub mod locate;
 pub mod model;
 pub mod pack;
 pub mod plugin;

@@ -86,5 +86,6 @@ pub fn lint(packs: &PackSet, parsed: &Parsed, options: &Options) -> Vec<Diagnost
         (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
     });
     out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
+    crate::locate::annotate(&parsed.source, report, &mut out);
     out
 }

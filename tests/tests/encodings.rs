@@ -85,6 +85,10 @@ proptest! {
     #[test]
     fn decoding_round_trips_any_text(text in "[一-龥a-z0-9，。、（）\\n\\r\\t ]{0,200}", enc in enc_strategy()) {
         let bytes = encode(&text, enc);
+        // Bytes that are valid UTF-8 are read as UTF-8 (ARCHITECTURE.md: strict
+        // UTF-8, else GB18030): a few GB18030 characters can form valid UTF-8
+        // (苹 is C6 BB, which is UTF-8 for ƻ) and no detector can tell.
+        prop_assume!(!matches!(enc, Enc::Gb18030) || std::str::from_utf8(&bytes).is_err());
         let src = gklint_engine::source::SourceFile::decode("t", bytes).expect("decodes");
         prop_assert_eq!(src.text, text);
     }

@@ -69,9 +69,13 @@ pub fn run(
     let run_files = keys.len();
     let mut keys = keys;
     keys.extend(history_keys(&keys, history, default, lang, limits)?);
+    // One office may be written with the larger areas before its name in
+    // one year and without them in another (淮安市洪泽区 / 洪泽区).
+    let names: Vec<String> = keys.iter().map(|k| k.office.clone()).collect();
+    let grouped = cross::grouping_keys(&names);
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, k) in keys.iter().enumerate() {
-        groups.entry(k.office.as_str()).or_default().push(i);
+    for (i, g) in grouped.iter().enumerate() {
+        groups.entry(g.as_str()).or_default().push(i);
     }
     // Per office: the files needed, when a run file has a report a year before.
     let mut jobs: Vec<Vec<usize>> = Vec::new();
@@ -191,6 +195,8 @@ fn check_batch(
             if diagnostics.is_empty() {
                 continue;
             }
+            // Word, HTML and PDF reports: the place in the original too.
+            gklint_engine::locate::annotate(&p.source, &p.report, &mut diagnostics);
             diagnostics.sort_by(|a, b| {
                 (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
             });

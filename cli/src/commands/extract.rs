@@ -4,7 +4,9 @@
 //! One line per table cell: `office,year,table,row,column,value`, with the
 //! ids of `gklint parse --format json` (table `applications`, row
 //! `carried-over`, column `natural-person`) and the number exactly as
-//! written (`9116.36`). A cell that is blank, `/` or unreadable has an empty
+//! written (`9116.36`), then `path` (the file as given, so that reports
+//! whose title names no office stay apart) and `row_label`, `column_label`
+//! (the template's Chinese labels: 二、上年结转政府信息公开申请数量, 自然人). A cell that is blank, `/` or unreadable has an empty
 //! value (never 0); a cell the template leaves out of a row (表二's 规章 has
 //! no 本年处理决定数量) has no line. Group rows carry no numbers and have no
 //! line. Reports are read in path order; a file that cannot be read is named
@@ -23,7 +25,17 @@ use crate::args::{ExtractFormat, PackArgs};
 use crate::input::{collect, read_report};
 use crate::packs;
 
-pub const HEADER: [&str; 6] = ["office", "year", "table", "row", "column", "value"];
+pub const HEADER: [&str; 9] = [
+    "office",
+    "year",
+    "table",
+    "row",
+    "column",
+    "value",
+    "path",
+    "row_label",
+    "column_label",
+];
 
 pub fn run(
     files: &[PathBuf],
@@ -34,12 +46,13 @@ pub fn run(
     let ExtractFormat::Csv = format;
     let set = packs::load(&pack_args.packs, true)?;
     let paths = collect(files)?;
-    let parsed: Vec<Result<Report>> = paths
+    let parsed: Vec<Result<(String, Report)>> = paths
         .par_iter()
         .map(|p| {
             let (bytes, format) = read_report(p)?;
-            let parsed = crate::pdf::parse(&p.display().to_string(), bytes, format, &set.catalog)?;
-            Ok(parsed.report)
+            let path = p.display().to_string();
+            let parsed = crate::pdf::parse(&path, bytes, format, &set.catalog)?;
+            Ok((path, parsed.report))
         })
         .collect();
     let mut failed = false;
@@ -47,7 +60,7 @@ pub fn run(
     w.write_record(HEADER)?;
     for r in parsed {
         match r {
-            Ok(report) => write_report(&mut w, &report, &set.catalog)?,
+            Ok((path, report)) => write_report(&mut w, &path, &report, &set.catalog)?,
             Err(e) => {
                 eprintln!("gklint: 错误：{e:#}");
                 failed = true;
@@ -69,6 +82,7 @@ pub fn run(
 
 fn write_report<W: std::io::Write>(
     w: &mut csv::Writer<W>,
+    path: &str,
     report: &Report,
     catalog: &Catalog,
 ) -> Result<()> {
@@ -105,6 +119,9 @@ fn write_report<W: std::io::Write>(
                     row.id.as_str(),
                     col.id.as_str(),
                     value.as_str(),
+                    path,
+                    row.label.as_str(),
+                    col.label.as_str(),
                 ])?;
             }
         }

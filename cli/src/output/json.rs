@@ -23,6 +23,10 @@ pub struct FindingJson<'a> {
     /// A cross-document finding's place in the other report (last year's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub related_location: Option<RelatedLocationJson>,
+    /// Where the finding stands in the original Word, HTML or PDF file
+    /// (表三第5行第2列, 第12段, 第3页，表三“（一）予以公开”行).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -93,6 +97,7 @@ pub fn findings(results: &[FileResult]) -> Vec<FindingJson<'_>> {
                     end_column: e.end_column,
                     message: e.message,
                 }),
+                location: d.location(),
             });
         }
     }

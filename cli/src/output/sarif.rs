@@ -75,6 +75,10 @@ pub fn results(r: &FileResult, rules: &[Value]) -> Vec<Value> {
             if let Some(i) = index(&d.rule) {
                 result["ruleIndex"] = json!(i);
             }
+            // Word, HTML and PDF files: the place in the original file.
+            if let Some(place) = d.location() {
+                result["locations"][0]["logicalLocations"] = json!([{ "name": place }]);
+            }
             // A cross-document finding: the place in the other report.
             if let Some(o) = gklint_engine::cross::Elsewhere::of(d) {
                 result["relatedLocations"] = json!([{

@@ -12,7 +12,9 @@
 //!   over 50 % (see [`similarity`]).
 //!
 //! Reports are grouped by office (the name read from the title, normalised by
-//! [`office_key`]) and paired by consecutive report years. A cell that is
+//! [`office_key`]; a name written with the larger areas it lies in,
+//! 淮安市洪泽区人民政府, meets the same name without them, 洪泽区人民政府, see
+//! [`extends_office`]) and paired by consecutive report years. A cell that is
 //! missing, blank or unreadable is never taken as zero: the identity is then
 //! reported as not assessable (a warning flagged `not_assessable`).
 //!
@@ -29,7 +31,9 @@ mod similarity;
 mod tables;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
+use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diagnostic::{Category, Diagnostic, Related, Severity};
@@ -109,12 +113,71 @@ pub fn office_key(office: &str) -> String {
 /// many each report is compared with.
 pub const MAX_PREVIOUS: usize = 3;
 
+/// The larger areas written before an office's own name, one or more of
+/// 江苏省, 淮安市, 延边朝鲜族自治州, 锡林郭勒盟 (the whole prefix must be such names).
+static LARGER_AREAS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\p{Han}{1,10}?(?:特别行政区|自治区|自治州|地区|省|市|州|盟))+$")
+        .expect("valid regex")
+});
+/// The area an office's own name starts with: 洪泽区, 昆山市, 某某县.
+static OWN_AREA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\p{Han}{1,10}?(?:自治县|自治旗|自治州|新区|市|区|县|旗|州|盟|镇|乡|街道)")
+        .expect("valid regex")
+});
+
+/// Whether the office key `long` is the key `short` with the larger areas
+/// it lies in written before it: `淮安市洪泽区人民政府` extends
+/// `洪泽区人民政府`, and `江苏省淮安市洪泽区人民政府` extends both. `short` must
+/// itself start with an area's name, so `某市统计局` does not extend
+/// `统计局`, and `上海市人民政府办公厅` does not extend `上海市人民政府` (a
+/// government and its 办公厅 each publish their own report).
+pub fn extends_office(long: &str, short: &str) -> bool {
+    let Some(prefix) = long.strip_suffix(short) else {
+        return false;
+    };
+    !prefix.is_empty()
+        && OWN_AREA.find(short).is_some_and(|m| m.end() < short.len())
+        && LARGER_AREAS.is_match(prefix)
+}
+
+/// The key each office is grouped under: its [`office_key`], or the key of
+/// the one office among `keys` that writes it with larger areas before it
+/// ([`extends_office`]). When several different offices extend it (南京市鼓楼区
+/// and 福州市鼓楼区 both extend 鼓楼区), it is left alone: which one it is
+/// cannot be told.
+pub fn grouping_keys(keys: &[String]) -> Vec<String> {
+    let mut distinct: Vec<&String> = keys.iter().collect();
+    distinct.sort();
+    distinct.dedup();
+    // Worked out once per distinct name: a run holds many reports per office.
+    let by_name: HashMap<&String, String> = distinct
+        .iter()
+        .map(|&k| {
+            let mut longer: Vec<&String> = distinct
+                .iter()
+                .copied()
+                .filter(|l| extends_office(l, k))
+                .collect();
+            longer.sort_by_key(|l| l.len());
+            // The extensions must form one chain (each extends the one before).
+            let chain = longer.windows(2).all(|w| extends_office(w[1], w[0]));
+            let g = match longer.last() {
+                Some(l) if chain => (*l).clone(),
+                _ => k.clone(),
+            };
+            (k, g)
+        })
+        .collect();
+    keys.iter().map(|k| by_name[k].clone()).collect()
+}
+
 /// The consecutive-year pairs among the inputs, as `(previous, current)`
-/// indices, by office and year: same [`office_key`], years N−1 and N. Reports without an office
-/// or a year take part in none. Of several earlier reports with the very same
-/// text (one file given twice), only the first is used.
+/// indices, by office and year: same office ([`office_key`], with
+/// [`extends_office`] among the inputs' names), years N−1 and N. Reports
+/// without an office or a year take part in none. Of several earlier reports
+/// with the very same text (one file given twice), only the first is used.
 pub fn pairs(inputs: &[Input]) -> Vec<(usize, usize)> {
-    let mut groups: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
+    let mut found: Vec<(usize, String, i32)> = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         let (Some(office), Some(year)) = (&input.report.office, &input.report.year) else {
             continue;
@@ -123,7 +186,12 @@ pub fn pairs(inputs: &[Input]) -> Vec<(usize, usize)> {
         if key.is_empty() {
             continue;
         }
-        groups.entry((key, year.value)).or_default().push(i);
+        found.push((i, key, year.value));
+    }
+    let keys: Vec<String> = found.iter().map(|(_, k, _)| k.clone()).collect();
+    let mut groups: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
+    for ((i, _, year), key) in found.iter().zip(grouping_keys(&keys)) {
+        groups.entry((key, *year)).or_default().push(*i);
     }
     let mut out = Vec::new();
     for ((office, year), current) in &groups {

@@ -30,6 +30,65 @@ fn office_keys() {
 }
 
 #[test]
+fn an_office_named_with_its_larger_areas_is_the_same_office() {
+    let k = |s: &str| office_key(s);
+    assert!(extends_office(
+        &k("淮安市洪泽区人民政府"),
+        &k("洪泽区人民政府")
+    ));
+    assert!(extends_office(
+        &k("江苏省淮安市洪泽区人民政府"),
+        &k("洪泽区人民政府")
+    ));
+    assert!(extends_office(
+        &k("江苏省昆山市人民政府"),
+        &k("昆山市人民政府")
+    ));
+    // Not the same office: a government and its 办公厅, a department of some
+    // area, a different area.
+    assert!(!extends_office(
+        &k("上海市人民政府办公厅"),
+        &k("上海市人民政府")
+    ));
+    assert!(!extends_office(&k("上海市人民政府"), &k("人民政府")));
+    assert!(!extends_office(&k("某市统计局"), &k("统计局")));
+    assert!(!extends_office(
+        &k("淮安市洪泽区人民政府"),
+        &k("泽区人民政府")
+    ));
+    assert!(!extends_office(
+        &k("淮安市洪泽区人民政府"),
+        &k("淮安市洪泽区人民政府")
+    ));
+    assert!(!extends_office(
+        &k("中共洪泽区人民政府"),
+        &k("洪泽区人民政府")
+    ));
+}
+
+#[test]
+fn hongze_2023_and_2024_pair_but_same_named_districts_of_two_cities_do_not() {
+    let with_office = |name: &str, office: &str, year: &str| {
+        let text = P2022
+            .replace("平潭综合实验区", office)
+            .replace("2022", year);
+        parse(name, &text)
+    };
+    let a = with_office("2023.txt", "洪泽区人民政府", "2023");
+    let b = with_office("2024.txt", "淮安市洪泽区人民政府", "2024");
+    assert_eq!(a.report.office.as_deref(), Some("洪泽区人民政府"));
+    assert_eq!(b.report.office.as_deref(), Some("淮安市洪泽区人民政府"));
+    let inputs: Vec<Input> = [&a, &b].into_iter().map(Input::from).collect();
+    assert_eq!(pairs(&inputs), [(0, 1)]);
+    // 鼓楼区 lies in 南京市 and in 福州市: a bare 鼓楼区 pairs with neither.
+    let c = with_office("nj.txt", "南京市鼓楼区人民政府", "2024");
+    let d = with_office("fz.txt", "福州市鼓楼区人民政府", "2024");
+    let e = with_office("gl.txt", "鼓楼区人民政府", "2023");
+    let inputs: Vec<Input> = [&c, &d, &e].into_iter().map(Input::from).collect();
+    assert!(pairs(&inputs).is_empty(), "{:?}", pairs(&inputs));
+}
+
+#[test]
 fn pingtan_series_pairs_in_year_order() {
     // Given out of order: 2024, 2022, 2021, 2023.
     let parsed = [

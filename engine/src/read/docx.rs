@@ -1,7 +1,7 @@
 //! Word documents (`.docx`): `word/document.xml` read with quick-xml.
 //! Paragraphs with Word's automatic numbering written out (numbering.xml,
 //! also through paragraph styles), tables on their real grid (gridSpan,
-//! vMerge, gridBefore), tracked changes read as accepted (insertions kept,
+//! vMerge, gridBefore, gridAfter), tracked changes read as accepted (insertions kept,
 //! deletions dropped), content controls and field results kept, field codes
 //! dropped. Bytes read from any zip entry are capped (zip bombs), and broken
 //! archives or XML are clear errors.
@@ -510,6 +510,8 @@ struct CellBuild {
 #[derive(Debug, Default)]
 struct RowBuild {
     before: usize,
+    /// Grid columns left empty after the row's last cell (w:gridAfter).
+    after: usize,
     cells: Vec<CellBuild>,
     deleted: bool,
 }
@@ -629,9 +631,14 @@ impl Body {
                     t.row = Some(RowBuild::default());
                 }
             }
-            "gridBefore" if up == "trPr" => {
+            "gridBefore" | "gridAfter" if up == "trPr" => {
                 if let Some(row) = self.outer_table().and_then(|t| t.row.as_mut()) {
-                    row.before = attr_num(e, "val").unwrap_or(0).min(MAX_SPAN);
+                    let n = attr_num(e, "val").unwrap_or(0).min(MAX_SPAN);
+                    if name == "gridBefore" {
+                        row.before = n;
+                    } else {
+                        row.after = n;
+                    }
                 }
             }
             "tc" => {
@@ -748,6 +755,9 @@ impl Body {
                     slots[at] = Some(cell.text);
                 }
             }
+            // The grid columns the row leaves out at its end are blank slots.
+            let width = (slots.len() + row.after).min(MAX_SPAN);
+            slots.resize(width.max(slots.len()), None);
             grid.push(slots);
         }
         self.out.table(&grid);
@@ -792,7 +802,92 @@ mod tests {
             cell("", ""),
             cell("删除的行", ""),
         ));
-        assert_eq!(t, "三、结果\t（一）予以公开\t\t5\n\t1.\t属于\n");
+        assert_eq!(t, "三、结果\t（一）予以公开\t\t5\n\t1.\t属于\t\n");
+    }
+
+    /// A row that stops short of the grid (w:gridAfter) keeps blank slots
+    /// for the columns it leaves out, so its numbers stay in their columns.
+    #[test]
+    fn grid_after_leaves_blank_slots_at_the_row_end() {
+        let cell = |text: &str| format!("<w:tc><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>");
+        let row = |pr: &str, cells: &[&str]| {
+            let cells: String = cells.iter().map(|c| cell(c)).collect();
+            format!("<w:tr>{pr}{cells}</w:tr>")
+        };
+        let cols = [
+            "自然人",
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+            "总计",
+        ];
+        let mut header = vec!["申请人情况"];
+        header.extend(cols);
+        let xml = format!(
+            "<w:p><w:r><w:t>三、收到和处理政府信息公开申请情况</w:t></w:r></w:p><w:tbl>{}{}{}{}</w:tbl>",
+            row("", &header),
+            row(
+                "",
+                &[
+                    "一、本年新收政府信息公开申请数量",
+                    "3",
+                    "1",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "4"
+                ]
+            ),
+            row(
+                "<w:trPr><w:gridAfter w:val=\"5\"/></w:trPr>",
+                &["二、上年结转政府信息公开申请数量", "2", "1"],
+            ),
+            row(
+                "<w:trPr><w:gridBefore w:val=\"1\"/><w:gridAfter w:val=\"2\"/></w:trPr>",
+                &["7", "0", "0", "0", "1"],
+            ),
+        );
+        let doc = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{xml}</w:body></w:document>"#
+        );
+        let ex = Body::new(Numbering::default()).read(&doc).unwrap();
+        assert!(
+            ex.text
+                .contains("二、上年结转政府信息公开申请数量\t2\t1\t\t\t\t\t\n"),
+            "{:?}",
+            ex.text
+        );
+        assert!(ex.text.contains("\n\t7\t0\t0\t0\t1\t\t\n"), "{:?}", ex.text);
+        let catalog = crate::pack::builtin_catalog().unwrap();
+        let parsed = crate::parse_extracted(
+            "t.docx",
+            Vec::new(),
+            crate::read::Format::Docx,
+            ex,
+            &catalog,
+        );
+        let table = parsed.report.table("applications").expect("表三");
+        let row = table
+            .rows
+            .iter()
+            .find(|r| r.label.starts_with("二、上年结转"))
+            .expect("二、上年结转");
+        let values: Vec<Option<String>> = row
+            .cells
+            .iter()
+            .flatten()
+            .map(|c| c.value.map(|v| v.to_string()))
+            .collect();
+        let two = |a: &str, b: &str| vec![Some(a.to_owned()), Some(b.to_owned())];
+        let mut want = two("2", "1");
+        want.extend(vec![None; 5]);
+        assert_eq!(
+            values, want,
+            "blank cells after the row's end are blank, not zero"
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The text extracted from a Word, HTML or PDF file, written the way the
 //! text reader reads it: one line per paragraph (or PDF line), table rows as
 //! lines with one tab-separated slot per grid column (a merged cell's text in
-//! its first slot, the others empty), a blank line around each table. Each
+//! its first slot, the others empty; a Word or HTML row with data is written
+//! out to the table's full width, blank cells at its end included), a blank
+//! line around each table. Each
 //! piece of text keeps a human [`Location`] in the original file.
 
 use std::fmt;
@@ -129,7 +131,9 @@ impl Writer {
     }
 
     /// A table as a grid: one entry per slot, `None` or empty for an empty
-    /// slot. Rows without any text are left out.
+    /// slot. Rows without any text are left out; every other row is written
+    /// out to the table's full width, so blank cells at the end of a row
+    /// keep their slots (trailing tabs).
     pub fn table(&mut self, grid: &[Vec<Option<String>>]) {
         self.grid(grid, None);
     }
@@ -149,12 +153,29 @@ impl Writer {
         self.tables += 1;
         let table = self.tables;
         self.blank = true;
+        // A real grid (Word, HTML) keeps every slot; a PDF page's grid is
+        // only as wide as the text found on each line.
+        let width = match at {
+            None => grid.iter().map(Vec::len).max().unwrap_or(0),
+            Some(_) => 0,
+        };
         for (r, row) in grid.iter().enumerate() {
-            let cells: Vec<String> = row
+            let mut cells: Vec<String> = row
                 .iter()
                 .map(|c| c.as_deref().map(clean).unwrap_or_default())
                 .collect();
-            self.cells(&cells, |c| {
+            let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
+            if filled.is_empty() {
+                continue;
+            }
+            // A row of one text cell (a heading or note spanning the table)
+            // stays a line of text; a row with data keeps its blank tail.
+            let data = filled.len() >= 2 || filled.iter().any(|c| numeric(c));
+            let whole = at.is_none() && data;
+            if whole && cells.len() < width {
+                cells.resize(width, String::new());
+            }
+            self.write_cells(&cells, whole, |c| {
                 at.unwrap_or(Location::Cell {
                     table,
                     row: r as u32 + 1,
@@ -170,15 +191,22 @@ impl Writer {
         self.cells(cells, loc);
     }
 
+    fn cells(&mut self, cells: &[String], loc: impl Fn(usize) -> Location) {
+        self.write_cells(cells, false, loc);
+    }
+
     /// Starts a new block (a blank line before the next content).
     pub fn block(&mut self) {
         self.blank = true;
     }
 
-    fn cells(&mut self, cells: &[String], loc: impl Fn(usize) -> Location) {
+    /// Writes one line of cells; `whole` keeps the empty cells after the
+    /// last text (a grid row's blank tail), else they are left out.
+    fn write_cells(&mut self, cells: &[String], whole: bool, loc: impl Fn(usize) -> Location) {
         let Some(last) = cells.iter().rposition(|c| !c.is_empty()) else {
             return;
         };
+        let last = if whole { cells.len() - 1 } else { last };
         let text = &mut self.out.text;
         if !text.is_empty() {
             text.push('\n');
@@ -207,6 +235,12 @@ impl Writer {
         }
         self.out
     }
+}
+
+/// A cell holding a number (or a blank marker such as `/` or `-`).
+fn numeric(cell: &str) -> bool {
+    cell.chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '/' | '+' | ','))
 }
 
 /// Folds whitespace (tabs, line breaks, no-break and ideographic spaces) to
@@ -266,12 +300,13 @@ mod tests {
             ],
             vec![None, None, None, None],
             vec![None, Some("1.\t属于".into()), Some("2".into()), None],
+            vec![Some("注：本表数据截至12月31日".into()), None, None, None],
         ]);
         w.paragraph("正文");
         let ex = w.finish();
         assert_eq!(
             ex.text,
-            "一、总体情况\n\n规章\t0\t\t3\n\t1. 属于\t2\n\n正文\n"
+            "一、总体情况\n\n规章\t0\t\t3\n\t1. 属于\t2\t\n注：本表数据截至12月31日\n\n正文\n"
         );
         let at = ex.text.find("属于").unwrap();
         assert_eq!(

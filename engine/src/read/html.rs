@@ -504,7 +504,11 @@ mod tests {
              <tr><td>1.</td><td>属于</td><td>&nbsp;</td></tr>\
              <tr><td>总计</td><td>1</td><td colspan=\"2\">2</td></tr></table>",
         );
-        assert_eq!(t, "三、结果\t（一）予以公开\t\t5\n\t1.\t属于\n总计\t1\t2\n");
+        // Blank cells at a row's end keep their slots (the trailing tabs).
+        assert_eq!(
+            t,
+            "三、结果\t（一）予以公开\t\t5\n\t1.\t属于\t\n总计\t1\t2\t\n"
+        );
     }
 
     #[test]

@@ -61,7 +61,12 @@ pub(super) fn read(text: &str) -> Document {
                     continue;
                 }
                 cell_empty = false;
-                doc.fragments.push(Fragment { range, sep, gap });
+                doc.fragments.push(Fragment {
+                    range,
+                    sep,
+                    gap,
+                    trailing: 0,
+                });
                 sep = Sep::None;
                 gap = 0;
             }

@@ -82,6 +82,9 @@ pub struct Fragment {
     pub sep: Sep,
     /// Empty table cells skipped just before this fragment on the same row.
     pub gap: u16,
+    /// Empty table cells after this fragment up to the end of its row (set
+    /// on the last fragment of a tab-separated row, else 0).
+    pub trailing: u16,
 }
 
 /// A line-level block: a text line, a Markdown heading or paragraph line, a table row.
@@ -108,13 +111,22 @@ pub enum BlockKind {
 pub struct Document {
     pub fragments: Vec<Fragment>,
     pub blocks: Vec<Block>,
+    /// The table rows are real cell grids (a Word or HTML table written one
+    /// slot per grid column, blank slots included up to the row's end), so a
+    /// row's numbers stand in their column slots and trailing blank cells
+    /// count; in typed text and PDF lines a cell boundary is only a guess.
+    pub exact_cells: bool,
 }
 
 /// Reads decoded text in the given format. The text of an extracted format
 /// is the extraction's output, which is read as plain text.
 pub fn read(text: &str, format: Format) -> Document {
     match format {
-        Format::Text | Format::Html | Format::Docx | Format::Pdf => text::read(text),
+        Format::Text | Format::Pdf => text::read(text),
+        Format::Html | Format::Docx => Document {
+            exact_cells: true,
+            ..text::read(text)
+        },
         Format::Markdown => markdown::read(text),
     }
 }

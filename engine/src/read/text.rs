@@ -47,6 +47,12 @@ pub(super) fn read(text: &str) -> Document {
             first_cell,
         );
         let kind = if content.contains('\t') {
+            // Empty cells after the row's last text (a grid row's blank tail).
+            if doc.fragments.len() > first
+                && let Some(last) = doc.fragments.last_mut()
+            {
+                last.trailing = gap;
+            }
             BlockKind::TableRow
         } else {
             BlockKind::Line
@@ -87,6 +93,7 @@ fn push(
         range,
         sep: *sep,
         gap: *gap,
+        trailing: 0,
     });
     *sep = Sep::None;
     *gap = 0;
@@ -117,5 +124,20 @@ mod tests {
         );
         assert_eq!(doc.blocks.len(), 3);
         assert_eq!(doc.blocks[1].kind, BlockKind::TableRow);
+    }
+
+    #[test]
+    fn blank_cells_at_the_end_of_a_row_are_counted() {
+        let text = "规章\t13\t\t\n行政许可\t0\n";
+        let doc = read(text);
+        let tails: Vec<(&str, u16)> = doc
+            .fragments
+            .iter()
+            .map(|f| (&text[f.range.clone()], f.trailing))
+            .collect();
+        assert_eq!(
+            tails,
+            vec![("规章", 0), ("13", 2), ("行政许可", 0), ("0", 0)]
+        );
     }
 }

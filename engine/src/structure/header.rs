@@ -44,10 +44,11 @@ pub fn read(text: &str, doc: &Document) -> Header {
                 .find(&c[1])
                 .map_or(t.span.clone(), |i| t.span.start + i..t.span.start + i + 4);
             year = Some(Located { value: y, span });
-            let before = &clean[..c.get(0).map_or(0, |m| m.start())];
+            let whole = c.get(0).expect("group 0");
+            let before = &clean[..whole.start()];
             // 区招商局政府信息公开工作2018年度报告: the office ends before 政府信息公开.
             let before = before.find("政府信息公开").map_or(before, |i| &before[..i]);
-            office = office_name(before);
+            office = office_name(before).or_else(|| office_after_year(&clean[whole.end()..]));
         } else if let Some(i) = clean.find("政府信息公开") {
             office = office_name(&clean[..i]);
         }
@@ -70,6 +71,21 @@ pub fn read(text: &str, doc: &Document) -> Header {
         office_kind,
         published,
     }
+}
+
+/// A title that starts with its year names the office after it:
+/// 2019年上海市人民政府办公厅政府信息公开工作年度报告 → 上海市人民政府办公厅
+/// (`after` is the title after `2019年`).
+fn office_after_year(after: &str) -> Option<String> {
+    let after = after.strip_prefix('度').unwrap_or(after);
+    let end = ["政府信息公开", "政务公开", "信息公开"]
+        .iter()
+        .filter_map(|w| after.find(w))
+        .min()?;
+    let name = after[..end].trim_end_matches("关于");
+    // The office is a name, not a phrase about the report (`本机关`, `全市`).
+    (name.chars().count() >= 2 && !name.contains(['的', '年']) && office_kind(name).is_some())
+        .then(|| name.to_owned())
 }
 
 fn office_name(before_year: &str) -> Option<String> {
@@ -229,6 +245,35 @@ fn find_published(text: &str, doc: &Document) -> Option<Located<Date>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn office_of(title: &str) -> Option<String> {
+        let text = format!("{title}\n一、总体情况\n");
+        let doc = crate::read::read(&text, crate::read::Format::Text);
+        read(&text, &doc).office
+    }
+
+    #[test]
+    fn the_office_is_read_before_or_after_the_year() {
+        assert_eq!(
+            office_of("2019年上海市人民政府办公厅政府信息公开工作年度报告").as_deref(),
+            Some("上海市人民政府办公厅")
+        );
+        assert_eq!(
+            office_of("2023年度淮安市洪泽区人民政府政府信息公开工作年度报告").as_deref(),
+            Some("淮安市洪泽区人民政府")
+        );
+        assert_eq!(
+            office_of("区招商局政府信息公开工作2018年度报告").as_deref(),
+            Some("区招商局")
+        );
+        assert_eq!(
+            office_of("淮安市洪泽区人民政府2024年政府信息公开工作年度报告").as_deref(),
+            Some("淮安市洪泽区人民政府")
+        );
+        // No office named: none is made up.
+        assert_eq!(office_of("2019年政府信息公开工作年度报告"), None);
+        assert_eq!(office_of("2019年度信息公开工作年度报告"), None);
+    }
 
     #[test]
     fn office_kinds() {

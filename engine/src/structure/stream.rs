@@ -7,7 +7,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::read::{Document, Sep};
+use crate::read::{BlockKind, Document, Sep};
 
 #[derive(Debug, Clone, Copy)]
 pub struct KeyChar {
@@ -19,6 +19,11 @@ pub struct KeyChar {
     pub sep: Sep,
     /// Empty table cells between this character and the previous one.
     pub gap: u16,
+    /// The character stands in a real table cell (a Word or HTML grid row).
+    pub grid: bool,
+    /// On the last character of a grid row's last cell: the blank cells
+    /// after it up to the row's end.
+    pub trailing: u16,
 }
 
 #[derive(Debug, Default)]
@@ -68,7 +73,17 @@ impl Stream {
 
     pub fn new(text: &str, doc: &Document) -> Stream {
         let mut s = Stream::default();
-        for frag in &doc.fragments {
+        let mut in_grid = vec![false; doc.fragments.len()];
+        if doc.exact_cells {
+            for b in doc.blocks.iter().filter(|b| b.kind == BlockKind::TableRow) {
+                if let Some(slots) = in_grid.get_mut(b.fragments.clone()) {
+                    slots.fill(true);
+                }
+            }
+        }
+        for (f, frag) in doc.fragments.iter().enumerate() {
+            let grid = in_grid[f];
+            let first_char = s.chars.len();
             let mut sep = frag.sep;
             let mut gap = frag.gap;
             let piece = &text[frag.range.clone()];
@@ -91,6 +106,8 @@ impl Stream {
                         src_end,
                         sep,
                         gap,
+                        grid,
+                        trailing: 0,
                     });
                     sep = Sep::None;
                     gap = 0;
@@ -104,6 +121,12 @@ impl Stream {
                         }
                     });
                 }
+            }
+            if grid
+                && s.chars.len() > first_char
+                && let Some(last) = s.chars.last_mut()
+            {
+                last.trailing = frag.trailing;
             }
         }
         s

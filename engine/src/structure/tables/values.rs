@@ -16,6 +16,11 @@ pub struct Piece {
     pub end: usize,
     pub sep: Sep,
     pub gap: u16,
+    /// Every character stands in a real table cell (Word or HTML grid).
+    pub grid: bool,
+    /// Blank cells after this piece up to its row's end, when the piece ends
+    /// a grid row's last cell (else 0).
+    pub trailing: u16,
 }
 
 const UNITS: [&str; 11] = [
@@ -58,7 +63,8 @@ pub fn read_pieces(stream: &Stream, pos: usize, limit: usize, want: usize) -> (V
             || c.sep > Sep::None
             || (matches!(c.ch, '-' | '+') && chars[i - 1].ch.is_ascii_digit());
         if new_piece {
-            if pieces.len() >= want && c.sep >= Sep::Line {
+            // A grid row's numbers end with the row: the next line is another row.
+            if (pieces.len() >= want || (c.grid && !pieces.is_empty())) && c.sep >= Sep::Line {
                 break;
             }
             pieces.push(Piece {
@@ -67,11 +73,15 @@ pub fn read_pieces(stream: &Stream, pos: usize, limit: usize, want: usize) -> (V
                 end: i,
                 sep: c.sep,
                 gap: c.gap,
+                grid: c.grid,
+                trailing: 0,
             });
         }
         let p = pieces.last_mut().expect("a piece was pushed");
         p.text.push(c.ch);
         p.end = i + 1;
+        p.grid &= c.grid;
+        p.trailing = c.trailing;
         i += 1;
     }
     (pieces, i)
@@ -129,50 +139,108 @@ pub fn fit(pieces: &[Piece], cols: &[usize], schema: &TableSchema) -> Fit {
         }
         slots.push(Some(p));
     }
+    if in_grid_cells(pieces) {
+        return match grid_slots(pieces, slots, n) {
+            Some(slots) => cells(&slots, pieces, cols, schema),
+            None => {
+                let found = pieces.len();
+                Fit::Unreadable(format!(
+                    "表格本行有 {found} 个填了数的单元格，无法与本行的 {n} 列一一对应：请检查该行是否有合并、错位或多出的单元格，使每列的数值各占一格"
+                ))
+            }
+        };
+    }
     if slots.len() != n && pieces.len() == n {
         slots = pieces.iter().map(Some).collect();
     }
     if slots.len() == n {
-        let mut cells = Vec::with_capacity(n);
-        let mut prev_end = pieces[0].start;
-        for (k, slot) in slots.iter().enumerate() {
-            if let Some(p) = slot {
-                prev_end = p.end;
-            }
-            match slot {
-                None => {
-                    cells.push(FitCell {
-                        value: None,
-                        raw: String::new(),
-                        start: prev_end,
-                        end: prev_end,
-                    });
-                }
-                Some(p) if blank_marker(&p.text) => {
-                    cells.push(FitCell {
-                        value: None,
-                        raw: p.text.clone(),
-                        start: p.start,
-                        end: p.end,
-                    });
-                }
-                Some(p) => match parse_number(&p.text) {
-                    Some(v) if valid_for(v, &schema.columns[cols[k]]) => cells.push(FitCell {
-                        value: Some(v),
-                        raw: p.text.clone(),
-                        start: p.start,
-                        end: p.end,
-                    }),
-                    _ => return Fit::Unreadable(format!("无法识别的数值“{}”", p.text)),
-                },
-            }
-        }
-        return Fit::Cells(cells);
+        return cells(&slots, pieces, cols, schema);
     }
     if pieces.len() > n {
         return Fit::Unreadable(format!("本行应有 {n} 个数值，读到 {} 个", pieces.len()));
     }
     split(pieces, cols, schema)
+}
+
+/// Each piece is a whole cell of one real grid row: the numbers are cells,
+/// never digits that ran together.
+fn in_grid_cells(pieces: &[Piece]) -> bool {
+    pieces.iter().all(|p| p.grid) && pieces[1..].iter().all(|p| p.sep == Sep::Cell)
+}
+
+/// The column slots of a grid row's cells, blanks included: the row's value
+/// columns are the last `n` slots of the grid (labels, however many slots
+/// they span, come first), so trailing blank cells fill the last columns and
+/// the missing ones are blank cells before the first number. When cells span
+/// several slots (a colspan over number columns) and the row has exactly
+/// `n` numbers, they are taken in order.
+fn grid_slots<'a>(
+    pieces: &'a [Piece],
+    inner: Vec<Option<&'a Piece>>,
+    n: usize,
+) -> Option<Vec<Option<&'a Piece>>> {
+    let trailing = pieces.last().map_or(0, |p| p.trailing as usize);
+    let mut full = inner.clone();
+    full.extend(std::iter::repeat_n(None, trailing));
+    if full.len() < n && pieces[0].gap as usize >= n - full.len() {
+        let lead = n - full.len();
+        full.splice(0..0, std::iter::repeat_n(None, lead));
+    }
+    if full.len() == n {
+        return Some(full);
+    }
+    if inner.len() == n {
+        return Some(inner);
+    }
+    if pieces.len() == n {
+        return Some(pieces.iter().map(Some).collect());
+    }
+    // More blank slots after the numbers than the layout has columns: the
+    // grid is wider than the table (an empty column at the right).
+    if inner.len() < n && full.len() > n {
+        full.truncate(n);
+        return Some(full);
+    }
+    None
+}
+
+/// Reads the slots (one per row column) as cells.
+fn cells(slots: &[Option<&Piece>], pieces: &[Piece], cols: &[usize], schema: &TableSchema) -> Fit {
+    let mut cells = Vec::with_capacity(slots.len());
+    let mut prev_end = pieces[0].start;
+    for (k, slot) in slots.iter().enumerate() {
+        if let Some(p) = slot {
+            prev_end = p.end;
+        }
+        match slot {
+            None => {
+                cells.push(FitCell {
+                    value: None,
+                    raw: String::new(),
+                    start: prev_end,
+                    end: prev_end,
+                });
+            }
+            Some(p) if blank_marker(&p.text) => {
+                cells.push(FitCell {
+                    value: None,
+                    raw: p.text.clone(),
+                    start: p.start,
+                    end: p.end,
+                });
+            }
+            Some(p) => match parse_number(&p.text) {
+                Some(v) if valid_for(v, &schema.columns[cols[k]]) => cells.push(FitCell {
+                    value: Some(v),
+                    raw: p.text.clone(),
+                    start: p.start,
+                    end: p.end,
+                }),
+                _ => return Fit::Unreadable(format!("无法识别的数值“{}”", p.text)),
+            },
+        }
+    }
+    Fit::Cells(cells)
 }
 
 fn valid_for(v: Decimal, col: &crate::schema::Column) -> bool {
@@ -366,6 +434,8 @@ mod tests {
             end: s.chars().count(),
             sep: Sep::None,
             gap: 0,
+            grid: false,
+            trailing: 0,
         }
     }
 
@@ -401,6 +471,51 @@ mod tests {
         // 1,1,0,0,0,0,1? no: 11 would need 总计 11. Two readings: ambiguous.
         let fit = super::fit(&[piece("1010000")], &cols, t3);
         assert!(matches!(fit, Fit::Split(_) | Fit::Unreadable(_)), "{fit:?}");
+    }
+
+    /// A piece standing in a real grid cell, after `gap` blank cells, with
+    /// `trailing` blank cells after it when it ends the row.
+    fn cell(s: &str, gap: u16, trailing: u16) -> Piece {
+        Piece {
+            sep: Sep::Cell,
+            gap,
+            grid: true,
+            trailing,
+            ..piece(s)
+        }
+    }
+
+    #[test]
+    fn grid_cells_keep_their_column_slots_blanks_included() {
+        let catalog = builtin_catalog().unwrap();
+        let t3 = catalog
+            .tables
+            .iter()
+            .find(|t| t.schema_id == "applications-2019")
+            .unwrap();
+        let cols: Vec<usize> = (0..7).collect();
+        // 258 12 _ _ 1 1 _ (the label spans two slots: a gap of 1 before 258).
+        let row = [
+            cell("258", 1, 0),
+            cell("12", 0, 0),
+            cell("1", 2, 0),
+            cell("1", 0, 1),
+        ];
+        let fit = super::fit(&row, &cols, t3);
+        assert!(matches!(fit, Fit::Cells(_)), "{fit:?}");
+        assert_eq!(values(&fit), ["258", "12", "_", "_", "1", "1", "_"]);
+        // Only the first column filled: the rest is blank, not zero.
+        let fit = super::fit(&[cell("14", 0, 6)], &cols, t3);
+        assert_eq!(values(&fit), ["14", "_", "_", "_", "_", "_", "_"]);
+        // A blank first column: the missing slot is before the first number.
+        let fit = super::fit(&[cell("5", 2, 5)], &cols, t3);
+        assert_eq!(values(&fit), ["_", "5", "_", "_", "_", "_", "_"]);
+        // A real cell is one number, never digits to split.
+        let fit = super::fit(&[cell("640020470", 0, 0)], &cols, t3);
+        assert!(matches!(fit, Fit::Unreadable(_)), "{fit:?}");
+        // The same digits typed in text are split by the totals.
+        let fit = super::fit(&[piece("640020470")], &cols, t3);
+        assert!(matches!(fit, Fit::Split(_)), "{fit:?}");
     }
 
     #[test]
