@@ -479,7 +479,7 @@ fn rules_and_explain_show_the_nearest_configs_plugins_once_trusted() {
         .success()
         .stdout(
             predicate::str::is_match(
-                r"example-procurement-amount-unit\s+plugin-example\s+table\s+warning",
+                r"example-procurement-amount-unit\s+plugin-example\s+全部\s+table\s+warning",
             )
             .unwrap(),
         )

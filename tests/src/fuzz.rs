@@ -64,7 +64,12 @@ fn lint_as(data: &[u8], format: Format) {
             && text.is_char_boundary(r.end)
     };
     for d in lint(&PACKS, &parsed, &Options::default()) {
-        assert!(inside(&d.span), "{} span {:?} outside the text", d.rule, d.span);
+        assert!(
+            inside(&d.span),
+            "{} span {:?} outside the text",
+            d.rule,
+            d.span
+        );
         for r in &d.related {
             assert!(inside(&r.span), "{} related span {:?}", d.rule, r.span);
         }

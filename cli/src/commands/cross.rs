@@ -44,12 +44,15 @@ pub struct Key {
 
 impl Key {
     /// The key of a report that names its office and year.
-    pub fn of(report: &Report) -> Option<(String, i32)> {
+    pub fn of(report: &Report) -> Option<OfficeYear> {
         let office = office_key(report.office.as_deref()?);
         let year = report.year.as_ref()?.value;
         (!office.is_empty()).then_some((office, year))
     }
 }
+
+/// An office key and a report year.
+type OfficeYear = (String, i32);
 
 /// Files read again at once (several offices' worth, for parallelism).
 const BATCH: usize = 64;
@@ -252,7 +255,7 @@ fn history_keys(
                 .unwrap_or(true)
         })
         .collect();
-    let read: Vec<(PathBuf, Result<Option<(String, i32)>>)> = files
+    let read: Vec<(PathBuf, Result<Option<OfficeYear>>)> = files
         .into_par_iter()
         .map(|p| {
             let k = parse(&p, packs, limits).map(|parsed| Key::of(&parsed.report));

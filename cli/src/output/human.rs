@@ -31,11 +31,14 @@ pub fn file(r: &FileResult, handler: &GraphicalReportHandler, lang: Lang) -> Str
         for d in &r.diagnostics {
             let pos = r.source.position(d.span.start);
             // Word, HTML and PDF files: where to look in the original too.
-            let place = r
-                .source
-                .location(d.span.start)
-                .map(|l| format!("（位置：{l}）"))
-                .unwrap_or_default();
+            let place = match d.location() {
+                Some(l) => format!("（位置：{l}）"),
+                None => r
+                    .source
+                    .location(d.span.start)
+                    .map(|l| format!("（位置：{l}）"))
+                    .unwrap_or_default(),
+            };
             let _ = writeln!(
                 out,
                 "{}:{}:{}: {}[{}] {}{place}",

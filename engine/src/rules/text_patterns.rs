@@ -144,7 +144,10 @@ fn heading_parts(cx: &Context, range: &std::ops::Range<usize>) -> Vec<std::ops::
 impl Pattern {
     fn hits(&self, cx: &Context, range: &std::ops::Range<usize>) -> Vec<std::ops::Range<usize>> {
         let text = &cx.text()[range.clone()];
-        match self.fold.then(|| (cx.folded(), cx.folded().slice(range.clone()))) {
+        match self
+            .fold
+            .then(|| (cx.folded(), cx.folded().slice(range.clone())))
+        {
             Some((f, (at, hay))) => self
                 .matcher
                 .find_all(hay)
