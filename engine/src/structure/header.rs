@@ -172,6 +172,23 @@ fn find_title(text: &str, doc: &Document) -> Option<Located<String>> {
     };
     for (i, b) in blocks.iter().enumerate() {
         let line = text[b.range.clone()].trim_start_matches('#').trim();
+        // The office on a line of its own above the rest of the title:
+        // 固原市投资促进服务中心 / 2020年政府信息公开工作年度报告
+        if let Some(next) = blocks.get(i + 1) {
+            let second = text[next.range.clone()].trim_start_matches('#').trim();
+            let office = line.chars().count() <= 30
+                && !line.contains("报告")
+                && !YEAR_IN_TITLE.is_match(line)
+                && line.chars().all(|c| !c.is_ascii_punctuation() && !"，。：；、".contains(c))
+                && office_kind(line).is_some();
+            if office && is_title(second) && second.starts_with(|c: char| c.is_ascii_digit()) {
+                let span = trimmed(text, b.range.start..next.range.end);
+                return Some(Located {
+                    value: format!("{line}{second}"),
+                    span,
+                });
+            }
+        }
         if is_title(line) {
             let span = trimmed(text, b.range.clone());
             return Some(Located {
@@ -269,6 +286,11 @@ mod tests {
         assert_eq!(
             office_of("淮安市洪泽区人民政府2024年政府信息公开工作年度报告").as_deref(),
             Some("淮安市洪泽区人民政府")
+        );
+        // The office on its own line above the year.
+        assert_eq!(
+            office_of("固原市投资促进服务中心\n2020年政府信息公开工作年度报告").as_deref(),
+            Some("固原市投资促进服务中心")
         );
         // No office named: none is made up.
         assert_eq!(office_of("2019年政府信息公开工作年度报告"), None);
