@@ -464,9 +464,9 @@ fn future_year(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>, scope: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::{Options, lint};
+    use crate::lint::Options;
     use crate::pack::{PackInput, PackSet, PackSource, builtin_inputs, load};
-    use crate::read::Format;
+
     use crate::source::SourceFile;
 
     fn pack(rules: &str) -> PackSet {
@@ -489,13 +489,7 @@ mod tests {
     }
 
     fn run_with(set: &PackSet, id: &str, text: &str, options: Options) -> Vec<Diagnostic> {
-        let src = SourceFile::from_text("t.txt", text);
-        let parsed = crate::parse_source(src, Format::Text, &set.catalog);
-        let options = Options {
-            only: Some([id.to_owned()].into()),
-            ..options
-        };
-        lint(set, &parsed, &options)
+        crate::rules::testing::run_only(set, id, text, options)
     }
 
     fn run(check: &str, text: &str) -> Vec<Diagnostic> {
@@ -719,25 +713,6 @@ mod tests {
     /// The built-in rules' examples: valid ones raise nothing, invalid ones do.
     #[test]
     fn builtin_examples() {
-        let set = crate::pack::builtin().unwrap();
-        let mut n = 0;
-        for r in set.rules().filter(|r| r.meta.kind == "dates") {
-            let m = &r.meta;
-            assert!(!m.valid.is_empty() && !m.invalid.is_empty(), "{}", m.id);
-            for (text, fire) in m
-                .valid
-                .iter()
-                .map(|t| (t, false))
-                .chain(m.invalid.iter().map(|t| (t, true)))
-            {
-                let found = run_with(&set, &m.id, text, Options::default());
-                assert_eq!(!found.is_empty(), fire, "{}: {text}\n{found:?}", m.id);
-                for d in &found {
-                    assert!(!d.message.contains('{'), "{}", d.message);
-                }
-            }
-            n += 1;
-        }
-        assert!(n >= 4);
+        assert!(crate::rules::testing::builtin_examples("dates") >= 4);
     }
 }

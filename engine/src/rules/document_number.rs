@@ -848,10 +848,9 @@ fn unbalanced(text: &str, limit: Option<i32>, rule: &RuleMeta, out: &mut Vec<Dia
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashSet;
 
     use super::*;
-    use crate::lint::{Options, lint};
+    use crate::lint::Options;
     use crate::pack::{PackInput, PackSet, PackSource, builtin_inputs, load};
 
     fn with_pack(yaml: &str) -> PackSet {
@@ -884,16 +883,7 @@ mod tests {
     }
 
     fn run(set: &PackSet, id: &str, text: &str) -> Vec<Diagnostic> {
-        let parsed = crate::parse_source(
-            crate::source::SourceFile::from_text("t.txt", text),
-            crate::read::Format::Text,
-            &set.catalog,
-        );
-        let options = Options {
-            only: Some(HashSet::from([id.to_owned()])),
-            ..Options::default()
-        };
-        lint(set, &parsed, &options)
+        crate::rules::testing::run_only(set, id, text, Options::default())
     }
 
     fn apply(text: &str, d: &Diagnostic) -> String {
@@ -1191,26 +1181,9 @@ mod tests {
     /// Every built-in document-number rule's examples behave as they say.
     #[test]
     fn builtin_examples() {
-        let set = builtin();
-        let rules: Vec<_> = set
-            .rules()
-            .filter(|r| r.meta.kind == "document-number")
-            .collect();
-        assert_eq!(rules.len(), CHECKS.len());
-        for r in rules {
-            assert!(!r.meta.valid.is_empty() && !r.meta.invalid.is_empty());
-            for v in &r.meta.valid {
-                let ds = run(&set, &r.meta.id, v);
-                assert!(ds.is_empty(), "{}: valid example raised {ds:?}", r.meta.id);
-            }
-            for v in &r.meta.invalid {
-                let ds = run(&set, &r.meta.id, v);
-                assert!(
-                    !ds.is_empty(),
-                    "{}: invalid example raised nothing",
-                    r.meta.id
-                );
-            }
-        }
+        assert_eq!(
+            crate::rules::testing::builtin_examples("document-number"),
+            CHECKS.len()
+        );
     }
 }

@@ -14,6 +14,8 @@ mod sections;
 mod table_arithmetic;
 mod table_structure;
 mod template;
+#[cfg(test)]
+mod testing;
 mod text_patterns;
 // kind modules: new lines above this line
 

@@ -179,7 +179,9 @@ fn find_title(text: &str, doc: &Document) -> Option<Located<String>> {
             let office = line.chars().count() <= 30
                 && !line.contains("报告")
                 && !YEAR_IN_TITLE.is_match(line)
-                && line.chars().all(|c| !c.is_ascii_punctuation() && !"，。：；、".contains(c))
+                && line
+                    .chars()
+                    .all(|c| !c.is_ascii_punctuation() && !"，。：；、".contains(c))
                 && office_kind(line).is_some();
             if office && is_title(second) && second.starts_with(|c: char| c.is_ascii_digit()) {
                 let span = trimmed(text, b.range.start..next.range.end);
