@@ -2,38 +2,10 @@
 //! discovery and overrides, suppressions, baselines, and `--fix` writing files
 //! back byte for byte in their own encoding.
 
-use std::path::{Path, PathBuf};
+mod support;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-const SEED_001: &str = "seeds/001_2502c89aab11ed1e.txt";
-const SEED_004: &str = "seeds/004_c70ffb9ddb659733.txt";
-
-fn corpus(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/corpus")
-        .join(rel)
-}
-
-fn gklint() -> Command {
-    Command::cargo_bin("gklint").expect("binary built")
-}
-
-fn json_of(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out).expect("JSON output")
-}
-
-/// A temporary folder with copies of corpus files.
-fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, src) in files {
-        let to = dir.path().join(name);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(corpus(src), to).unwrap();
-    }
-    dir
-}
+use support::{SEED_001, SEED_004, corpus, folder, gklint, json_of};
 
 fn rules_in(json: &serde_json::Value) -> Vec<String> {
     json.as_array()

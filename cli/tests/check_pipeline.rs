@@ -3,37 +3,10 @@
 //! linted, stdin is never written back, and paths are matched however they
 //! are spelt.
 
-use std::path::{Path, PathBuf};
+mod support;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-const SEED_001: &str = "seeds/001_2502c89aab11ed1e.txt";
-const SEED_004: &str = "seeds/004_c70ffb9ddb659733.txt";
-
-fn corpus(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/corpus")
-        .join(rel)
-}
-
-fn gklint() -> Command {
-    Command::cargo_bin("gklint").expect("binary built")
-}
-
-fn json_of(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out).expect("JSON output")
-}
-
-fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, src) in files {
-        let to = dir.path().join(name);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(corpus(src), to).unwrap();
-    }
-    dir
-}
+use support::{SEED_001, SEED_004, corpus, folder, gklint, json_of};
 
 #[test]
 fn statistics_and_diff_leave_json_parseable() {
