@@ -7,16 +7,21 @@ use gklint_engine::{pack, parse};
 use gklint_tests::corpus;
 use proptest::prelude::*;
 
-const REPORTS: [&str; 8] = [
-    "seeds/000_548bc2f7026a6c36.txt",
-    "seeds/001_2502c89aab11ed1e.txt",
-    "seeds/002_3c9393350f2ebcec.txt",
-    "seeds/003_89a4c02431010c13.txt",
-    "seeds/004_c70ffb9ddb659733.txt",
-    "real/013_pingtan-2021.txt",
-    "real/015_pingtan-county-2011.txt",
-    "real/021_pingtan-2020.txt",
-];
+/// Every text report of the corpus (seeds and real), by path under
+/// `tests/fixtures/corpus/`.
+fn reports() -> Vec<String> {
+    let mut out = Vec::new();
+    for dir in ["seeds", "real"] {
+        for e in std::fs::read_dir(corpus(dir)).expect("corpus folder") {
+            let name = e.expect("entry").file_name().to_string_lossy().into_owned();
+            if name.ends_with(".txt") {
+                out.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
 
 #[derive(Debug, Clone, Copy)]
 enum Enc {
@@ -43,9 +48,11 @@ fn encode(text: &str, enc: Enc) -> Vec<u8> {
     }
 }
 
+static CATALOG: std::sync::LazyLock<gklint_engine::schema::Catalog> =
+    std::sync::LazyLock::new(|| pack::builtin_catalog().expect("built-in packs"));
+
 fn model(name: &str, bytes: Vec<u8>) -> serde_json::Value {
-    let catalog = pack::builtin_catalog().expect("built-in packs");
-    let parsed = parse(name, bytes, Format::Text, &catalog).expect("decodes");
+    let parsed = parse(name, bytes, Format::Text, &CATALOG).expect("decodes");
     let mut json =
         serde_json::to_value(to_json(&parsed.report, &parsed.source)).expect("serializes");
     // Only what describes the file itself may differ.
@@ -65,22 +72,37 @@ fn enc_strategy() -> impl Strategy<Value = Enc> {
     ]
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
-
-    #[test]
-    fn same_model_in_every_encoding_and_line_ending(
-        which in 0..REPORTS.len(),
-        enc in enc_strategy(),
-        eol in prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
-    ) {
-        let name = REPORTS[which];
+/// Every report, in every encoding and with every line ending: 17 reports ×
+/// 5 encodings × 3 line endings, all compared (not sampled).
+#[test]
+fn same_model_in_every_encoding_and_line_ending() {
+    let all = reports();
+    assert!(all.len() >= 17, "{all:?}");
+    let encs = [
+        Enc::Utf8,
+        Enc::Utf8Bom,
+        Enc::Gb18030,
+        Enc::Utf16Le,
+        Enc::Utf16Be,
+    ];
+    for name in &all {
         let original = std::fs::read_to_string(corpus(name)).expect("UTF-8 fixture");
         let reference = model(name, original.clone().into_bytes());
-        let text = original.replace("\r\n", "\n").replace('\n', eol);
-        let variant = model(name, encode(&text, enc));
-        prop_assert_eq!(variant, reference);
+        for eol in ["\n", "\r\n", "\r"] {
+            let text = original.replace("\r\n", "\n").replace('\n', eol);
+            for enc in encs {
+                let variant = model(name, encode(&text, enc));
+                assert!(
+                    variant == reference,
+                    "{name} {enc:?} {eol:?}: the model differs"
+                );
+            }
+        }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
     fn decoding_round_trips_any_text(text in "[一-龥a-z0-9，。、（）\\n\\r\\t ]{0,200}", enc in enc_strategy()) {
