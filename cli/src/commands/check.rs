@@ -190,17 +190,29 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let limits = limits_for(args, None);
     // Written as each office-year is checked, not kept.
     let mut failed_write = None;
-    cross::run(keys, &args.history, &default_set, lang, limits, &mut |mut r| {
-        finish_one(&mut r, &mut matcher, &mut recorded, args.write_baseline.is_some());
-        if r.diagnostics.is_empty() || failed_write.is_some() {
-            return;
-        }
-        tally.add(&r);
-        let text = sink.cross() + &sink.file(r);
-        if let Err(e) = write(text, &mut out) {
-            failed_write = Some(e);
-        }
-    })?;
+    cross::run(
+        keys,
+        &args.history,
+        &default_set,
+        lang,
+        limits,
+        &mut |mut r| {
+            finish_one(
+                &mut r,
+                &mut matcher,
+                &mut recorded,
+                args.write_baseline.is_some(),
+            );
+            if r.diagnostics.is_empty() || failed_write.is_some() {
+                return;
+            }
+            tally.add(&r);
+            let text = sink.cross() + &sink.file(r);
+            if let Err(e) = write(text, &mut out) {
+                failed_write = Some(e);
+            }
+        },
+    )?;
     if let Some(e) = failed_write {
         return Err(e);
     }
