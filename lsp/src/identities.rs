@@ -6,7 +6,6 @@
 //! below a row.
 
 use gklint_engine::schema::TableSchema;
-use gklint_engine::structure::numerals::heading_value;
 
 #[derive(Debug, Clone)]
 pub struct IdentityDef {
@@ -175,29 +174,7 @@ fn find_row(layout: &TableSchema, name: &str) -> Option<usize> {
         .rows
         .iter()
         .position(|r| r.id == name)
-        .or_else(|| row_by_path(layout, name))
-}
-
-fn row_by_path(layout: &TableSchema, path: &str) -> Option<usize> {
-    let mut parent: Option<usize> = None;
-    let mut found = None;
-    for part in path.split('.') {
-        let want: u32 = part.parse().ok().or_else(|| heading_value(part))?;
-        found = layout.rows.iter().position(|r| {
-            r.parent == parent && r.number.as_deref().and_then(number_value) == Some(want)
-        });
-        parent = Some(found?);
-    }
-    found
-}
-
-/// `三、` → 3, `（七）` → 7, `2.` → 2.
-fn number_value(n: &str) -> Option<u32> {
-    let core: String = n
-        .chars()
-        .filter(|c| !matches!(c, '、' | '（' | '）' | '(' | ')' | '.' | '．'))
-        .collect();
-    core.parse().ok().or_else(|| heading_value(&core))
+        .or_else(|| layout.row_by_path(name))
 }
 
 /// The data rows directly below a row, looking through group rows; the row

@@ -22,7 +22,7 @@ use crate::diagnostic::{Diagnostic, Related};
 use crate::model::{Reading, Span};
 use crate::pack::PackError;
 use crate::schema::TableSchema;
-use crate::structure::numerals::heading_value;
+use crate::schema::caption;
 
 pub const PLACEHOLDERS: &[&str] = &[
     "正文",
@@ -277,7 +277,8 @@ fn resolve_term(cx: &Compile, t: &TermText) -> Result<CellRef, String> {
 fn resolve_in(layout: &TableSchema, row: &str, column: &str) -> Result<(usize, usize), String> {
     let r = match layout.rows.iter().position(|x| x.id == row) {
         Some(i) => i,
-        None => row_by_path(layout, row)
+        None => layout
+            .row_by_path(row)
             .ok_or_else(|| format!("没有行 `{row}`（行 id 或编号路径，如 一、三.七）"))?,
     };
     if layout.rows[r].group {
@@ -303,43 +304,6 @@ fn resolve_in(layout: &TableSchema, row: &str, column: &str) -> Result<(usize, u
         return Err(format!("行 `{row}` 没有 `{column}` 列"));
     }
     Ok((r, c))
-}
-
-/// A row by its numbering path (`一`, `三.七`, `三.三.1`).
-fn row_by_path(layout: &TableSchema, path: &str) -> Option<usize> {
-    let mut parent: Option<usize> = None;
-    let mut found = None;
-    for part in path.split('.') {
-        let want: u32 = part.parse().ok().or_else(|| heading_value(part))?;
-        found = layout.rows.iter().position(|r| {
-            r.parent == parent && r.number.as_deref().and_then(number_value) == Some(want)
-        });
-        parent = Some(found?);
-    }
-    found
-}
-
-/// The value of a printed numbering: `三、` → 3, `（七）` → 7, `2.` → 2.
-fn number_value(n: &str) -> Option<u32> {
-    let core: String = n
-        .chars()
-        .filter(|c| !matches!(c, '、' | '（' | '）' | '(' | ')' | '.' | '．'))
-        .collect();
-    core.parse().ok().or_else(|| heading_value(&core))
-}
-
-/// How reports name a table (`表三`).
-fn caption(table: &str) -> String {
-    let named = [
-        ("active-disclosure", "表二"),
-        ("applications", "表三"),
-        ("review-litigation", "表四"),
-        ("statistics", "统计表"),
-    ];
-    named
-        .iter()
-        .find(|(id, _)| table.starts_with(id))
-        .map_or_else(|| table.to_owned(), |(_, c)| (*c).to_owned())
 }
 
 /// `表三“一、本年新收政府信息公开申请数量”总计`, `表四“行政复议·总计”`.

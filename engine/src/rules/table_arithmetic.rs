@@ -13,7 +13,7 @@ use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::model::{Reading, Table};
 use crate::pack::PackError;
 use crate::schema::TableSchema;
-use crate::structure::numerals::heading_value;
+use crate::schema::caption;
 
 pub const PLACEHOLDERS: &[&str] = &["表", "列", "行", "左", "右", "差", "左式", "右式"];
 
@@ -291,7 +291,8 @@ fn column_ref(layout: &TableSchema, name: &str) -> Result<usize, String> {
 fn row_refs(layout: &TableSchema, name: &str, children: bool) -> Result<Vec<usize>, String> {
     let idx = match layout.rows.iter().position(|r| r.id == name) {
         Some(i) => i,
-        None => row_by_path(layout, name)
+        None => layout
+            .row_by_path(name)
             .ok_or_else(|| format!("没有行 `{name}`（行 id 或编号路径，如 三.七）"))?,
     };
     if !children {
@@ -320,28 +321,6 @@ fn row_refs(layout: &TableSchema, name: &str, children: bool) -> Result<Vec<usiz
     }
     below.sort_unstable();
     Ok(if below.is_empty() { vec![idx] } else { below })
-}
-
-fn row_by_path(layout: &TableSchema, path: &str) -> Option<usize> {
-    let mut parent: Option<usize> = None;
-    let mut found = None;
-    for part in path.split('.') {
-        let want: u32 = part.parse().ok().or_else(|| heading_value(part))?;
-        found = layout.rows.iter().enumerate().position(|(_, r)| {
-            r.parent == parent && r.number.as_deref().and_then(number_value) == Some(want)
-        });
-        parent = Some(found?);
-    }
-    found
-}
-
-/// The value of a printed numbering: `三、` → 3, `（七）` → 7, `2.` → 2.
-fn number_value(n: &str) -> Option<u32> {
-    let core: String = n
-        .chars()
-        .filter(|c| !matches!(c, '、' | '（' | '）' | '(' | ')' | '.' | '．'))
-        .collect();
-    core.parse().ok().or_else(|| heading_value(&core))
 }
 
 /// One side's sum, or the cells that could not be read.
@@ -513,20 +492,6 @@ impl Check for Arithmetic {
     }
 }
 
-/// How reports name a table (`表三`), by table id or layout id.
-fn caption(table: &str) -> String {
-    let named = [
-        ("active-disclosure", "表二"),
-        ("applications", "表三"),
-        ("review-litigation", "表四"),
-        ("statistics", "统计表"),
-    ];
-    named
-        .iter()
-        .find(|(id, _)| table.starts_with(id))
-        .map_or_else(|| table.to_owned(), |(_, c)| (*c).to_owned())
-}
-
 /// One side as a reader of the table would write it: the printed row labels
 /// (per column) or column labels (per row), never the pack's internal ids.
 fn side_text(side: &[(i8, Term)], layout: &TableSchema, for_each: ForEach) -> String {
@@ -554,7 +519,7 @@ fn term_label(layout: &TableSchema, for_each: ForEach, name: &str, children: boo
                 .rows
                 .iter()
                 .position(|r| r.id == name)
-                .or_else(|| row_by_path(layout, name));
+                .or_else(|| layout.row_by_path(name));
             match idx {
                 Some(i) => {
                     let label = layout.rows[i].display_label();
@@ -654,7 +619,7 @@ mod tests {
         let catalog = crate::pack::builtin_catalog().unwrap();
         for id in ["applications-2019", "applications-2021"] {
             let t = catalog.tables.iter().find(|t| t.schema_id == id).unwrap();
-            let seven = row_by_path(t, "三.七").unwrap();
+            let seven = t.row_by_path("三.七").unwrap();
             assert_eq!(t.rows[seven].id, "results-total");
             let refused = row_refs(t, "三.三", true).unwrap();
             assert_eq!(refused.len(), 8);

@@ -10,7 +10,7 @@ use super::{Check, Compile, Context, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Table, TemplateBasis};
 use crate::pack::PackError;
-use crate::schema::TableSchema;
+use crate::schema::{TableSchema, caption};
 use crate::structure::template_for_year;
 
 pub const PLACEHOLDERS: &[&str] = &["年度", "应为", "实为", "表格", "依据"];
@@ -37,17 +37,6 @@ fn name(t: &str) -> String {
         "pre-2019" => "2019 年以前的".into(),
         "2019" => "2019 年试行".into(),
         "2021" => "2021 年".into(),
-        other => other.into(),
-    }
-}
-
-/// How reports name a table (`表三`), by table id.
-fn caption(table_id: &str) -> String {
-    match table_id {
-        "active-disclosure" => "表二".into(),
-        "applications" => "表三".into(),
-        "review-litigation" => "表四".into(),
-        "statistics" => "统计表".into(),
         other => other.into(),
     }
 }

@@ -5,6 +5,8 @@ mod def;
 
 use std::collections::HashMap;
 
+use crate::structure::numerals::heading_value;
+
 use aho_corasick::AhoCorasick;
 pub use def::{ColumnDef, HeadingDef, RowDef, TableDef, TemplateDef};
 
@@ -128,6 +130,47 @@ pub struct Catalog {
     automaton: AhoCorasick,
     /// For each automaton pattern, what it stands for.
     uses: Vec<Vec<PatternUse>>,
+}
+
+impl TableSchema {
+    /// A row by its numbering path (`一`, `三.七`, `三.三.1`): each part the
+    /// number printed before a row, under the row the previous part found.
+    pub fn row_by_path(&self, path: &str) -> Option<usize> {
+        let mut parent: Option<usize> = None;
+        let mut found = None;
+        for part in path.split('.') {
+            let want: u32 = part.parse().ok().or_else(|| heading_value(part))?;
+            found = self.rows.iter().position(|r| {
+                r.parent == parent && r.number.as_deref().and_then(number_value) == Some(want)
+            });
+            parent = Some(found?);
+        }
+        found
+    }
+}
+
+/// The value of a printed numbering: `三、` → 3, `（七）` → 7, `2.` → 2.
+fn number_value(n: &str) -> Option<u32> {
+    let core: String = n
+        .chars()
+        .filter(|c| !matches!(c, '、' | '（' | '）' | '(' | ')' | '.' | '．'))
+        .collect();
+    core.parse().ok().or_else(|| heading_value(&core))
+}
+
+/// How reports name a table (`表三`), by table id or layout id
+/// (`applications-2021`).
+pub fn caption(table: &str) -> String {
+    let named = [
+        ("active-disclosure", "表二"),
+        ("applications", "表三"),
+        ("review-litigation", "表四"),
+        ("statistics", "统计表"),
+    ];
+    named
+        .iter()
+        .find(|(id, _)| table.starts_with(id))
+        .map_or_else(|| table.to_owned(), |(_, c)| (*c).to_owned())
 }
 
 impl Catalog {
