@@ -122,3 +122,81 @@ pub fn label_core(label: &str) -> String {
     }
     key
 }
+
+/// Text with its whitespace removed (line wraps in titles and labels).
+pub fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Compares a report's title, year, office, office kind,
+/// publication date and level-1 sections with its golden values, adding a
+/// line to `failures` for each that differs.
+pub fn check_header(
+    name: &str,
+    g: &Golden,
+    r: &gklint_engine::model::Report,
+    failures: &mut Vec<String>,
+) {
+    let mut expect = |what: &str, ok: bool, got: String, want: String| {
+        if !ok {
+            failures.push(format!("{name}: {what}: got {got}, want {want}"));
+        }
+    };
+    let title = r
+        .title
+        .as_ref()
+        .map(|t| squash(&t.value))
+        .unwrap_or_default();
+    expect(
+        "title",
+        title == squash(&g.title),
+        title.clone(),
+        g.title.clone(),
+    );
+    let year = r.year.as_ref().map(|y| y.value);
+    expect(
+        "year",
+        year == Some(g.year),
+        format!("{year:?}"),
+        g.year.to_string(),
+    );
+    let kind = r.office_kind.map(|k| format!("{k:?}").to_lowercase());
+    expect(
+        "office_kind",
+        kind.as_deref() == Some(&g.office_kind),
+        format!("{kind:?}"),
+        g.office_kind.clone(),
+    );
+    // The title names the office, sometimes shorter than its full name.
+    let office = r.office.clone().unwrap_or_default();
+    expect(
+        "office",
+        !office.is_empty() && squash(&g.office).starts_with(&squash(&office)),
+        office,
+        g.office.clone(),
+    );
+    let published = r.published.as_ref().map(|d| d.value.to_string());
+    expect(
+        "published",
+        published == g.published,
+        format!("{published:?}"),
+        format!("{:?}", g.published),
+    );
+    let got: Vec<(String, String)> = r
+        .sections
+        .iter()
+        .filter(|s| s.level == 1)
+        .map(|s| (squash(&s.number), squash(&s.title)))
+        .collect();
+    let want: Vec<(String, String)> = g
+        .sections
+        .iter()
+        .map(|s| (squash(&s.number), squash(&s.title)))
+        .collect();
+    expect(
+        "sections",
+        got == want,
+        format!("{got:?}"),
+        format!("{want:?}"),
+    );
+}
