@@ -76,7 +76,9 @@ pub fn parse_within(
         Err(Poppler::Missing) => bail!(
             "{name}: {first}；也没有找到 pdftotext 可以改用（请安装 poppler：Debian/Ubuntu 上 apt install poppler-utils）"
         ),
-        Err(Poppler::Failed(e)) => bail!("{name}: {first}；改用 pdftotext 也失败：{e}"),
+        Err(Poppler::Failed(e)) => bail!(
+            "{name}: {first}；改用 pdftotext 也失败：{e}。可改用报告的 Word 原稿或文本版本检查"
+        ),
     }
 }
 
@@ -113,6 +115,10 @@ fn extract_in_worker(bytes: &[u8]) -> std::result::Result<Extraction, String> {
     cmd.env(WORKER_ENV, "1");
     match run(cmd, bytes) {
         Ok(out) if out.success => decode(&out.stdout),
+        Ok(out) if out.out_of_memory => Err(format!(
+            "读取 PDF 的子进程超过 {} MB 内存上限，已中止",
+            MEMORY_LIMIT >> 20
+        )),
         Ok(out) => Err(format!("读取 PDF 的子进程异常退出（{}）", out.stderr_tail)),
         Err(Run::TimedOut) => Err(format!("读取 PDF 超过 {} 秒，已中止", limit().as_secs())),
         Err(Run::Spawn(e)) | Err(Run::Io(e)) => Err(format!("无法启动读取 PDF 的子进程（{e}）")),
@@ -132,6 +138,10 @@ fn pdftotext(bytes: &[u8]) -> std::result::Result<String, Poppler> {
         Ok(out) if out.success => {
             String::from_utf8(out.stdout).map_err(|_| Poppler::Failed("输出不是 UTF-8".into()))
         }
+        Ok(out) if out.out_of_memory => Err(Poppler::Failed(format!(
+            "超过 {} MB 内存上限，已中止",
+            MEMORY_LIMIT >> 20
+        ))),
         Ok(out) => Err(Poppler::Failed(if out.stderr_tail.is_empty() {
             "无法解析该文件".into()
         } else {
@@ -151,6 +161,8 @@ struct Output {
     stdout: Vec<u8>,
     /// The last line of standard error.
     stderr_tail: String,
+    /// The child ran out of memory (its allocator said so).
+    out_of_memory: bool,
 }
 
 enum Run {
@@ -159,8 +171,38 @@ enum Run {
     TimedOut,
 }
 
-/// Runs `cmd` with `input` on stdin, killing it after the file's time limit.
+/// Address space a PDF child may use: reports are small, and a hostile
+/// file (a font or path bomb) would otherwise take gigabytes.
+const MEMORY_LIMIT: u64 = 1 << 30;
+
+/// Limits the child's address space (Unix); elsewhere only the time limit holds.
+fn limit_memory(cmd: &mut Command) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt as _;
+        // SAFETY: the closure runs in the child between fork and exec and
+        // only calls setrlimit, which is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(|| {
+                let lim = libc::rlimit {
+                    rlim_cur: MEMORY_LIMIT as libc::rlim_t,
+                    rlim_max: MEMORY_LIMIT as libc::rlim_t,
+                };
+                if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = cmd;
+}
+
+/// Runs `cmd` with `input` on stdin, killing it after the file's time limit,
+/// with its memory limited.
 fn run(mut cmd: Command, input: &[u8]) -> std::result::Result<Output, Run> {
+    limit_memory(&mut cmd);
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -219,10 +261,13 @@ fn run(mut cmd: Command, input: &[u8]) -> std::result::Result<Output, Run> {
         .unwrap_or("")
         .trim()
         .to_owned();
+    // Rust's allocator and poppler both say so on stderr.
+    let out_of_memory = stderr.contains("memory allocation of") || stderr.contains("Out of memory");
     Ok(Output {
         success: status.success(),
         stdout,
         stderr_tail: tail,
+        out_of_memory,
     })
 }
 

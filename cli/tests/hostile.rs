@@ -214,3 +214,18 @@ fn a_pattern_catastrophic_for_backtracking_engines_runs_in_linear_time() {
     assert_ne!(code, 2, "{err}");
     assert!(started.elapsed() < Duration::from_secs(30));
 }
+
+/// A 233 KB PDF whose fonts make pure-Rust extraction allocate gigabytes:
+/// the child that reads it is capped at 1 GB and the file is named.
+#[test]
+fn a_pdf_that_would_take_gigabytes_is_stopped_at_the_memory_cap() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/hostile/glyphbomb.pdf");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("glyphbomb.pdf");
+    std::fs::copy(src, &file).unwrap();
+    let started = std::time::Instant::now();
+    let (code, _, err) = check(&file, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("glyphbomb.pdf"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
