@@ -16,10 +16,6 @@
 //! The finding marks, as related spans, the sentences of this year's report
 //! that repeat last year's (at least 80 % of their shingles occur there).
 
-use std::collections::HashSet;
-
-use unicode_normalization::UnicodeNormalization;
-
 use super::{Input, Pair, SIMILAR_TEXT};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::model::Span;
@@ -37,7 +33,9 @@ const SENTENCE_MIN: usize = 12;
 /// At most this many repeated passages are marked.
 const MAX_MARKED: usize = 40;
 
-type Shingle = [char; SHINGLE];
+/// A set of shingles: their 64-bit hashes, sorted and distinct (a merge
+/// counts the common ones; no hashing of hash sets per report).
+type Shingles = Vec<u64>;
 
 /// The byte ranges of the text outside every recognised table.
 fn outside_tables(input: &Input) -> Vec<Span> {
@@ -58,8 +56,16 @@ fn outside_tables(input: &Input) -> Vec<Span> {
     out
 }
 
-fn letters(text: &str) -> impl Iterator<Item = char> + '_ {
-    text.nfkc().filter(|c| c.is_alphabetic())
+fn letters(text: &str) -> Vec<char> {
+    let mut out = Vec::with_capacity(text.len() / 3);
+    for ch in text.chars() {
+        crate::structure::stream::nfkc_char(ch, |c| {
+            if c.is_alphabetic() {
+                out.push(c);
+            }
+        });
+    }
+    out
 }
 
 /// The report's prose as compared: letters outside the tables, NFKC-folded.
@@ -67,19 +73,38 @@ pub fn prose(input: &Input) -> Vec<char> {
     let text = &input.source.text;
     outside_tables(input)
         .into_iter()
-        .flat_map(|r| letters(&text[r]).collect::<Vec<_>>())
+        .flat_map(|r| letters(&text[r]))
         .collect()
 }
 
-fn shingles(chars: &[char]) -> HashSet<Shingle> {
-    chars
+fn shingles(chars: &[char]) -> Shingles {
+    let mut out: Shingles = chars
         .windows(SHINGLE)
-        .filter_map(|w| Shingle::try_from(w).ok())
-        .collect()
+        .map(|w| {
+            // FNV-1a over the characters: stable and fast.
+            w.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &c| {
+                (h ^ u64::from(u32::from(c))).wrapping_mul(0x0000_0100_0000_01b3)
+            })
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
-fn jaccard(a: &HashSet<Shingle>, b: &HashSet<Shingle>) -> f64 {
-    let common = a.intersection(b).count();
+fn jaccard(a: &Shingles, b: &Shingles) -> f64 {
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
     let union = a.len() + b.len() - common;
     if union == 0 {
         0.0
@@ -100,7 +125,7 @@ pub fn similarity(a: &Input, b: &Input) -> Option<f64> {
 
 /// The sentences of `input` (outside tables) most of whose shingles occur
 /// in `previous`, adjacent ones merged.
-fn repeated_sentences(input: &Input, previous: &HashSet<Shingle>) -> Vec<Span> {
+fn repeated_sentences(input: &Input, previous: &Shingles) -> Vec<Span> {
     let text = &input.source.text;
     let mut out: Vec<Span> = Vec::new();
     for range in outside_tables(input) {
@@ -116,10 +141,13 @@ fn repeated_sentences(input: &Input, previous: &HashSet<Shingle>) -> Vec<Span> {
             if end <= start {
                 continue;
             }
-            let sentence: Vec<char> = letters(&text[start..end]).collect();
+            let sentence: Vec<char> = letters(&text[start..end]);
             if sentence.len() >= SENTENCE_MIN {
                 let own = shingles(&sentence);
-                let shared = own.iter().filter(|s| previous.contains(*s)).count();
+                let shared = own
+                    .iter()
+                    .filter(|s| previous.binary_search(s).is_ok())
+                    .count();
                 if !own.is_empty() && shared as f64 >= SENTENCE_SHARE * own.len() as f64 {
                     // Trim the white space around the sentence.
                     let s = &text[start..end];
