@@ -115,6 +115,11 @@ fn parse_number(s: &str) -> Option<Decimal> {
         return None;
     }
     let body = s.strip_prefix('-').unwrap_or(s);
+    // Whole numbers are nearly every cell, and the split search tries many.
+    if !body.is_empty() && body.len() <= 18 && body.bytes().all(|b| b.is_ascii_digit()) {
+        let n = body.bytes().fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
+        return Some(Decimal::from(if body.len() < s.len() { -n } else { n }));
+    }
     if body.is_empty()
         || body.starts_with('.')
         || body.ends_with('.')
@@ -244,7 +249,8 @@ fn cells(slots: &[Option<&Piece>], pieces: &[Piece], cols: &[usize], schema: &Ta
 }
 
 fn valid_for(v: Decimal, col: &crate::schema::Column) -> bool {
-    (col.signed || !v.is_sign_negative() || v.is_zero()) && (col.decimal || v.fract().is_zero())
+    (col.signed || !v.is_sign_negative() || v.is_zero())
+        && (col.decimal || v.scale() == 0 || v.fract().is_zero())
 }
 
 /// Upper bound on split combinations explored for one row.
