@@ -67,7 +67,7 @@ pub type RulesFn = unsafe extern "C" fn() -> Buffer;
 pub type CheckFn = unsafe extern "C" fn(input: Str, source: Str) -> Buffer;
 pub type FreeFn = unsafe extern "C" fn(buffer: Buffer);
 
-/// The descriptor exported as `gklint_plugin_v1`.
+/// The descriptor that the exported `gklint_plugin_v1()` returns.
 #[repr(C)]
 #[derive(Debug)]
 pub struct PluginV1 {

@@ -314,10 +314,7 @@ macro_rules! export_plugin {
             unsafe { $crate::__private::check(&__GKLINT_PLUGIN, input, source) }
         }
 
-        /// The descriptor gklint looks for.
-        #[unsafe(no_mangle)]
-        #[allow(non_upper_case_globals)]
-        pub static gklint_plugin_v1: $crate::abi::PluginV1 = $crate::abi::PluginV1 {
+        static __GKLINT_PLUGIN_V1: $crate::abi::PluginV1 = $crate::abi::PluginV1 {
             abi_version: $crate::abi::ABI_VERSION,
             name: $crate::abi::Str::from_static($name),
             version: $crate::abi::Str::from_static($version),
@@ -325,6 +322,12 @@ macro_rules! export_plugin {
             check: Some(__gklint_plugin_check),
             free: Some($crate::abi::free),
         };
+
+        /// The function gklint looks for: the plugin's descriptor.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn gklint_plugin_v1() -> *const $crate::abi::PluginV1 {
+            &__GKLINT_PLUGIN_V1
+        }
     };
 }
 
@@ -543,7 +546,7 @@ mod tests {
     }
 
     fn call(input: &str, source: &str) -> serde_json::Value {
-        let d = &gklint_plugin_v1;
+        let d = unsafe { &*gklint_plugin_v1() };
         let b = unsafe {
             (d.check.unwrap())(
                 abi::Str::from_static(Box::leak(input.to_owned().into_boxed_str())),
@@ -557,7 +560,7 @@ mod tests {
 
     #[test]
     fn the_exported_descriptor_runs_rules_and_catches_panics() {
-        let d = &gklint_plugin_v1;
+        let d = unsafe { &*gklint_plugin_v1() };
         assert_eq!(d.abi_version, abi::ABI_VERSION);
         let b = unsafe { (d.rules.unwrap())() };
         let rules: serde_json::Value =

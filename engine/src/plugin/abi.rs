@@ -1,7 +1,8 @@
 //! The C ABI between gklint and a native plugin, version 1.
 //!
 //! A plugin is a shared library (`.so`, `.dylib`, `.dll`) that exports one
-//! data symbol, `gklint_plugin_v1`, a [`PluginV1`] descriptor. Only C types
+//! function, `gklint_plugin_v1`, returning a pointer to its [`PluginV1`]
+//! descriptor (static: valid for as long as the library is loaded). Only C types
 //! and UTF-8 bytes cross the boundary, so a plugin built by another Rust
 //! version, or written in C, works:
 //!
@@ -15,7 +16,8 @@
 //!     gklint_buffer (*check)(gklint_str input_json, gklint_str source_text);
 //!     void (*free)(gklint_buffer);          /* frees what rules/check returned */
 //! } gklint_plugin_v1_t;
-//! const gklint_plugin_v1_t gklint_plugin_v1 = { 1, ... };
+//! static const gklint_plugin_v1_t descriptor = { 1, ... };
+//! const gklint_plugin_v1_t *gklint_plugin_v1(void) { return &descriptor; }
 //! ```
 //!
 //! The host reads `abi_version` first, before it reads or calls anything
@@ -28,7 +30,7 @@
 /// The ABI version this gklint speaks.
 pub const ABI_VERSION: u32 = 1;
 
-/// The exported descriptor's symbol name.
+/// The exported function's symbol name.
 pub const SYMBOL: &str = "gklint_plugin_v1";
 
 /// Borrowed UTF-8 bytes (not NUL-terminated).
@@ -60,7 +62,7 @@ pub type RulesFn = unsafe extern "C" fn() -> Buffer;
 pub type CheckFn = unsafe extern "C" fn(input: Str, source: Str) -> Buffer;
 pub type FreeFn = unsafe extern "C" fn(buffer: Buffer);
 
-/// The descriptor a plugin exports as `gklint_plugin_v1`.
+/// The descriptor a plugin's `gklint_plugin_v1()` returns.
 #[repr(C)]
 #[derive(Debug)]
 pub struct PluginV1 {

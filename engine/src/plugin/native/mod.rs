@@ -130,14 +130,21 @@ fn open_library(file: &Path, origin: &str) -> Result<Plugin, PluginError> {
         .map_err(|e| open(format!("无法把 {origin} 作为插件库加载：{e}")))?;
     // Never unloaded: see the module documentation.
     let lib: &'static libloading::Library = Box::leak(Box::new(lib));
-    // SAFETY: the symbol is a data symbol; we only take its address.
-    let desc: *const PluginV1 = unsafe { lib.get::<*const PluginV1>(SYMBOL.as_bytes()) }
+    // SAFETY: by contract the symbol is `const PluginV1 *gklint_plugin_v1(void)`.
+    let entry = unsafe { lib.get::<unsafe extern "C" fn() -> *const PluginV1>(SYMBOL.as_bytes()) }
         .map(|s| *s)
         .map_err(|_| {
             open(format!(
-                "{origin} 不是 gklint 插件：库中没有导出符号 `{SYMBOL}`"
+                "{origin} 不是 gklint 插件：库中没有导出函数 `{SYMBOL}`"
             ))
         })?;
+    // SAFETY: a call with no arguments that returns a pointer to static data.
+    let desc = unsafe { entry() };
+    if desc.is_null() {
+        return Err(open(format!(
+            "{origin} 的 `{SYMBOL}()` 返回了空指针，不是有效的 gklint 插件"
+        )));
+    }
     // SAFETY: `gklint_plugin_v1` is the plugin descriptor by contract; the
     // version is checked before anything else is read; the library is never unloaded.
     unsafe { Plugin::from_descriptor(desc, origin, Arc::new(())) }

@@ -74,9 +74,7 @@ unsafe extern "C" fn free(b: Buffer) {
     }
 }
 
-#[unsafe(no_mangle)]
-#[allow(non_upper_case_globals)]
-pub static gklint_plugin_v1: PluginV1 = PluginV1 {
+static DESCRIPTOR: PluginV1 = PluginV1 {
     abi_version: 1,
     name: Str {
         ptr: NAME.as_ptr(),
@@ -90,3 +88,9 @@ pub static gklint_plugin_v1: PluginV1 = PluginV1 {
     check: Some(check),
     free: Some(free),
 };
+
+/// The entry point gklint calls: the descriptor.
+#[unsafe(no_mangle)]
+pub extern "C" fn gklint_plugin_v1() -> *const PluginV1 {
+    &DESCRIPTOR
+}

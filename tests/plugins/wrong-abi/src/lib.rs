@@ -16,10 +16,14 @@ unsafe extern "C" fn boom() {
     std::process::abort();
 }
 
-#[unsafe(no_mangle)]
-#[allow(non_upper_case_globals)]
-pub static gklint_plugin_v1: FutureDescriptor = FutureDescriptor {
+static DESCRIPTOR: FutureDescriptor = FutureDescriptor {
     abi_version: 2,
     flags: u64::MAX,
     boom: Some(boom),
 };
+
+/// The entry point gklint calls: the descriptor.
+#[unsafe(no_mangle)]
+pub extern "C" fn gklint_plugin_v1() -> *const FutureDescriptor {
+    &DESCRIPTOR
+}
