@@ -512,6 +512,12 @@ fn run_chromium(browser: &Path, profile: &Path, args: &[String]) -> Vec<u8> {
             "--disable-extensions",
             "--run-all-compositor-stages-before-draw",
             "--virtual-time-budget=3000",
+            // This machine has no network: without these Chromium keeps
+            // trying Google's hosts and can stall at start.
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
         ])
         .arg(format!(
             "--user-data-dir={}",

@@ -11,7 +11,7 @@
 //! prose and is never read here; a table, row or cell that is missing or
 //! unreadable makes a text-vs-table rule silent (the table rules report it).
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use regex::{Regex, RegexBuilder};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -55,27 +55,25 @@ enum Which {
 
 pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
     let def = cx.def;
-    let check = cx.need(&def.check, "check")?;
-    let (which, values) = match check.value.as_str() {
-        "text-vs-table" => (Which::TextVsTable, TEXT_VS_TABLE_VALUES),
-        "parts-exceed-whole" => (Which::PartsExceedWhole, PARTS_VALUES),
-        "percentage" => (Which::Percentage, PERCENT_VALUES),
-        other => {
-            return Err(cx.err(
-                check,
-                format!(
-                    "consistency 规则的 check 应为 text-vs-table、parts-exceed-whole 或 percentage，而不是 `{other}`"
-                ),
-            ));
-        }
-    };
+    let (which, values) = cx.choose(
+        &def.check,
+        "check",
+        &[
+            ("text-vs-table", (Which::TextVsTable, TEXT_VS_TABLE_VALUES)),
+            (
+                "parts-exceed-whole",
+                (Which::PartsExceedWhole, PARTS_VALUES),
+            ),
+            ("percentage", (Which::Percentage, PERCENT_VALUES)),
+        ],
+    )?;
     for p in message::placeholders(&def.message.value) {
         if !values.contains(&p) {
             return Err(cx.err(
                 &def.message,
                 format!(
                     "消息中的占位符 {{{p}}} 不是 check: {} 提供的值；可用：{}",
-                    check.value,
+                    cx.need(&def.check, "check")?.value,
                     values
                         .iter()
                         .map(|v| format!("{{{v}}}"))
@@ -138,7 +136,7 @@ pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
                 return Err(cx.err(t, "tolerance 只用于 check: text-vs-table 与 percentage"));
             }
             Ok(Arc::new(Breakdowns {
-                shapes: Shapes::new(),
+                shapes: &SHAPES,
                 which,
                 tolerance: tolerance(cx, Decimal::new(1, 1))?,
                 section,
@@ -459,8 +457,11 @@ impl Check for TextVsTable {
     }
 }
 
-/// The fixed regexes of the breakdown checks, compiled with the rule. A whole
-/// and its parts are counts of items sharing one unit: 条, 件, 个 or 份.
+/// The fixed regexes of the breakdown checks, compiled once for all the
+/// rules of this kind. A whole and its parts are counts of items sharing one
+/// unit: 条, 件, 个 or 份.
+static SHAPES: LazyLock<Shapes> = LazyLock::new(Shapes::new);
+
 #[derive(Debug)]
 struct Shapes {
     /// `…111条。其中，` / `共公布政府信息2599条，(其中` / `380条财政资金信息，其中`.
@@ -740,7 +741,7 @@ fn parts_of(
 
 #[derive(Debug)]
 struct Breakdowns {
-    shapes: Shapes,
+    shapes: &'static Shapes,
     which: Which,
     tolerance: Decimal,
     section: Option<String>,
@@ -760,7 +761,7 @@ impl Check for Breakdowns {
             .map(|t| t.span.start - base)
             .collect();
         let at = |s: &Span| base + s.start..base + s.end;
-        for b in breakdowns(&self.shapes, text, &stops) {
+        for b in breakdowns(self.shapes, text, &stops) {
             if b.parts.is_empty() || in_table(cx, &at(&b.whole_span)) {
                 continue;
             }

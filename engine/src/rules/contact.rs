@@ -133,34 +133,24 @@ struct Contact {
 }
 
 pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
-    let check = cx.need(&cx.def.check, "check")?;
-    let form = match check.value.as_str() {
-        "presence" => false,
-        "form" => true,
-        other => {
-            return Err(cx.err(
-                check,
-                format!("contact 规则的 check 应为 presence 或 form，而不是 `{other}`"),
-            ));
-        }
-    };
+    let form = cx.choose(
+        &cx.def.check,
+        "check",
+        &[("presence", false), ("form", true)],
+    )?;
+    let it = cx.choose(
+        &cx.def.item,
+        "item",
+        &[
+            ("address", Item::Address),
+            ("postcode", Item::Postcode),
+            ("phone", Item::Phone),
+            ("email", Item::Email),
+            ("website", Item::Website),
+            ("any", Item::Any),
+        ],
+    )?;
     let item = cx.need(&cx.def.item, "item")?;
-    let it = match item.value.as_str() {
-        "address" => Item::Address,
-        "postcode" => Item::Postcode,
-        "phone" => Item::Phone,
-        "email" => Item::Email,
-        "website" => Item::Website,
-        "any" => Item::Any,
-        other => {
-            return Err(cx.err(
-                item,
-                format!(
-                    "contact 规则的 item 应为 address、postcode、phone、email、website 或 any，而不是 `{other}`"
-                ),
-            ));
-        }
-    };
     if form && matches!(it, Item::Address | Item::Any) {
         return Err(cx.err(
             item,

@@ -135,21 +135,16 @@ struct Dates {
 }
 
 pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
-    let check = cx.need(&cx.def.check, "check")?;
-    let what = match check.value.as_str() {
-        "invalid" => What::Invalid,
-        "period" => What::Period,
-        "deadline" => What::Deadline,
-        "future-year" => What::FutureYear,
-        other => {
-            return Err(cx.err(
-                check,
-                format!(
-                    "dates 规则的 check 应为 invalid、period、deadline 或 future-year，而不是 `{other}`"
-                ),
-            ));
-        }
-    };
+    let what = cx.choose(
+        &cx.def.check,
+        "check",
+        &[
+            ("invalid", What::Invalid),
+            ("period", What::Period),
+            ("deadline", What::Deadline),
+            ("future-year", What::FutureYear),
+        ],
+    )?;
     let plans = match &cx.def.scope {
         Some(s) if what != What::FutureYear => {
             return Err(cx.err(

@@ -129,32 +129,14 @@ struct DocumentNumbers {
 }
 
 pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
-    let check = cx.need(&cx.def.check, "check")?;
-    let Some(what) = CHECKS
-        .iter()
-        .find(|(n, _)| *n == check.value)
-        .map(|(_, w)| *w)
-    else {
-        let names: Vec<&str> = CHECKS.iter().map(|(n, _)| *n).collect();
-        return Err(cx.err(
-            check,
-            format!(
-                "document-number 规则的 check 应为 {} 之一，而不是 `{}`",
-                names.join("、"),
-                check.value
-            ),
-        ));
-    };
+    let what = cx.choose(&cx.def.check, "check", CHECKS)?;
     let mut registry = Vec::new();
     let uses_registry = matches!(what, What::Superseded | What::Premature);
     match (&cx.def.registry, uses_registry) {
         (Some(r), false) => {
             return Err(cx.err(
                 r,
-                format!(
-                    "registry 只用于 check: superseded 或 premature，不适用于 check: {}",
-                    check.value
-                ),
+                "registry 只用于 check: superseded 或 premature，不适用于其他 check",
             ));
         }
         (None, true) => {

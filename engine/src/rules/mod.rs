@@ -152,6 +152,33 @@ impl Compile<'_> {
         PackError::at(self.path, self.contents, &at.referenced, message)
     }
 
+    /// A required field whose value is one of `options` (`check: form`), as
+    /// the value it stands for; otherwise an error at the field listing them.
+    pub fn choose<T: Copy>(
+        &self,
+        field: &Option<Spanned<String>>,
+        name: &str,
+        options: &[(&str, T)],
+    ) -> Result<T, PackError> {
+        let f = self.need(field, name)?;
+        if let Some((_, v)) = options.iter().find(|(n, _)| *n == f.value) {
+            return Ok(*v);
+        }
+        let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+        let list = match names.split_last() {
+            Some((last, [])) => (*last).to_owned(),
+            Some((last, rest)) => format!("{} 或 {last}", rest.join("、")),
+            None => String::new(),
+        };
+        Err(self.err(
+            f,
+            format!(
+                "{} 规则的 {name} 应为 {list}，而不是 `{}`",
+                self.def.kind.value, f.value
+            ),
+        ))
+    }
+
     /// A required kind-specific field, or an error at the rule's `kind`.
     pub fn need<'b, T>(
         &self,

@@ -37,22 +37,7 @@ struct Punctuation {
 }
 
 pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
-    let check = cx.need(&cx.def.check, "check")?;
-    let Some(what) = CHECKS
-        .iter()
-        .find(|(n, _)| *n == check.value)
-        .map(|(_, w)| *w)
-    else {
-        let names: Vec<&str> = CHECKS.iter().map(|(n, _)| *n).collect();
-        return Err(cx.err(
-            check,
-            format!(
-                "punctuation 规则的 check 应为 {} 之一，而不是 `{}`",
-                names.join("、"),
-                check.value
-            ),
-        ));
-    };
+    let what = cx.choose(&cx.def.check, "check", CHECKS)?;
     Ok(Arc::new(Punctuation { what }))
 }
 

@@ -29,18 +29,18 @@ struct Sections {
 }
 
 pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
-    let check = cx.need(&cx.def.check, "check")?;
-    let what = match check.value.as_str() {
-        "missing" => What::Missing,
-        "numbering" => What::Numbering,
-        "variant" => What::Variant,
-        "order" => What::Order,
-        "duplicate" => What::Duplicate,
-        "empty" => What::Empty,
-        other => {
-            return Err(cx.err(check, format!("sections 规则的 check 应为 missing、numbering、variant、order、duplicate 或 empty，而不是 `{other}`")));
-        }
-    };
+    let what = cx.choose(
+        &cx.def.check,
+        "check",
+        &[
+            ("missing", What::Missing),
+            ("numbering", What::Numbering),
+            ("variant", What::Variant),
+            ("order", What::Order),
+            ("duplicate", What::Duplicate),
+            ("empty", What::Empty),
+        ],
+    )?;
     let template = cx.need(&cx.def.template, "template")?;
     if cx.catalog.template(&template.value).is_none() {
         let known: Vec<&str> = cx.catalog.templates.iter().map(|t| t.id.as_str()).collect();

@@ -30,22 +30,19 @@ struct Structure {
 }
 
 pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
-    let check = cx.need(&cx.def.check, "check")?;
-    let what = match check.value.as_str() {
-        "missing-table" => What::MissingTable,
-        "missing-rows" => What::MissingRows,
-        "label-deviation" => What::LabelDeviation,
-        "headerless" => What::Headerless,
-        "unreadable" => What::Unreadable,
-        "parent-blank" => What::ParentBlank,
-        "unit-missing" => What::UnitMissing,
-        other => {
-            return Err(cx.err(
-                check,
-                format!("table-structure 规则的 check 应为 missing-table、missing-rows、label-deviation、headerless、unreadable、parent-blank 或 unit-missing，而不是 `{other}`"),
-            ));
-        }
-    };
+    let what = cx.choose(
+        &cx.def.check,
+        "check",
+        &[
+            ("missing-table", What::MissingTable),
+            ("missing-rows", What::MissingRows),
+            ("label-deviation", What::LabelDeviation),
+            ("headerless", What::Headerless),
+            ("unreadable", What::Unreadable),
+            ("parent-blank", What::ParentBlank),
+            ("unit-missing", What::UnitMissing),
+        ],
+    )?;
     let table = cx.need(&cx.def.table, "table")?;
     if !cx.catalog.tables.iter().any(|t| t.table_id == table.value) {
         return Err(cx.err(table, format!("没有 id 为 `{}` 的表格", table.value)));

@@ -19,16 +19,7 @@ pub const PLACEHOLDERS: &[&str] = &["年度", "应为", "实为", "表格", "依
 struct YearFormat;
 
 pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
-    let check = cx.need(&cx.def.check, "check")?;
-    if check.value != "year-format" {
-        return Err(cx.err(
-            check,
-            format!(
-                "template 规则的 check 应为 year-format，而不是 `{}`",
-                check.value
-            ),
-        ));
-    }
+    cx.choose(&cx.def.check, "check", &[("year-format", ())])?;
     Ok(Arc::new(YearFormat))
 }
 
