@@ -116,6 +116,15 @@ fn guess_legacy(bytes: &[u8]) -> Encoding {
     } else {
         bytes
     };
+    // GBK text nearly always has trail bytes (0x80–0xA0) that Big5 lacks:
+    // when the sample is no Big5 at all, there is nothing to ask chardetng,
+    // whose statistics cost more than decoding the whole file.
+    if encoding_rs::BIG5
+        .decode_without_bom_handling_and_without_replacement(sample)
+        .is_none()
+    {
+        return Encoding::Gb18030;
+    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(sample, true);
     let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny);

@@ -256,26 +256,100 @@ fn valid_for(v: Decimal, col: &crate::schema::Column) -> bool {
 /// Upper bound on split combinations explored for one row.
 const SPLIT_BUDGET: usize = 200_000;
 
+/// A column total of the row, by position among the row's columns: checked
+/// as soon as the last of its cells is cut, so a wrong cut is dropped before
+/// the rest of the row is tried.
+struct Identity {
+    total: usize,
+    parts: Vec<usize>,
+    /// The position after which every cell of the identity is known.
+    last: usize,
+}
+
+fn identities(cols: &[usize], schema: &TableSchema) -> Vec<Identity> {
+    let mut out = Vec::new();
+    for (k, &c) in cols.iter().enumerate() {
+        let col = &schema.columns[c];
+        if col.total_of.is_empty() {
+            continue;
+        }
+        let parts: Vec<usize> = col
+            .total_of
+            .iter()
+            .filter_map(|part| cols.iter().position(|x| x == part))
+            .collect();
+        let last = parts.iter().copied().chain([k]).max().unwrap_or(k);
+        out.push(Identity {
+            total: k,
+            parts,
+            last,
+        });
+    }
+    out
+}
+
+/// A cell being tried: its value (None = blank marker) and where it lies
+/// in its piece, in chars.
+#[derive(Clone, Copy)]
+struct Cut {
+    value: Option<Decimal>,
+    piece: usize,
+    from: usize,
+    len: usize,
+}
+
+/// What the split search shares across its recursion.
+struct Search<'a> {
+    pieces: &'a [Piece],
+    /// Each piece's chars and whether it may be cut (digits only, maybe signed).
+    chars: Vec<(Vec<char>, bool)>,
+    n: usize,
+    cols: &'a [usize],
+    schema: &'a TableSchema,
+    identities: Vec<Identity>,
+    current: Vec<Cut>,
+    found: Vec<Vec<Cut>>,
+    budget: usize,
+}
+
 fn split(pieces: &[Piece], cols: &[usize], schema: &TableSchema) -> Fit {
     let n = cols.len();
-    let mut found: Vec<Vec<FitCell>> = Vec::new();
-    let mut current: Vec<FitCell> = Vec::new();
-    let mut budget = SPLIT_BUDGET;
-    let ok = search(
+    let mut s = Search {
         pieces,
-        0,
+        chars: pieces
+            .iter()
+            .map(|p| {
+                let chars: Vec<char> = p.text.chars().collect();
+                let digits = chars.strip_prefix(&['-']).unwrap_or(&chars);
+                let splittable = !digits.is_empty() && digits.iter().all(char::is_ascii_digit);
+                (chars, splittable)
+            })
+            .collect(),
         n,
         cols,
         schema,
-        &mut current,
-        &mut found,
-        &mut budget,
-    );
-    if !ok {
+        identities: identities(cols, schema),
+        current: Vec::with_capacity(n),
+        found: Vec::new(),
+        budget: SPLIT_BUDGET,
+    };
+    if !s.piece(0) {
         return Fit::Unreadable("数字连在一起，可能的拆分过多，无法确定".into());
     }
-    match found.len() {
-        1 => Fit::Split(found.pop().expect("one")),
+    match s.found.len() {
+        1 => Fit::Split(
+            s.found
+                .pop()
+                .expect("one")
+                .into_iter()
+                .map(|c| FitCell {
+                    value: c.value,
+                    raw: pieces[c.piece].text.chars().skip(c.from).take(c.len).collect(),
+                    start: pieces[c.piece].start + c.from,
+                    end: pieces[c.piece].start + c.from + c.len,
+                })
+                .collect(),
+        ),
         0 => Fit::Unreadable(format!(
             "数字连在一起，没有任何拆分能满足本行的合计（应有 {n} 个数值）"
         )),
@@ -285,147 +359,125 @@ fn split(pieces: &[Piece], cols: &[usize], schema: &TableSchema) -> Fit {
     }
 }
 
-/// Depth-first over ways to cut each piece into parts; returns false when the budget ran out.
-#[allow(clippy::too_many_arguments)]
-fn search(
-    pieces: &[Piece],
-    idx: usize,
-    n: usize,
-    cols: &[usize],
-    schema: &TableSchema,
-    current: &mut Vec<FitCell>,
-    found: &mut Vec<Vec<FitCell>>,
-    budget: &mut usize,
-) -> bool {
-    if *budget == 0 {
-        return false;
-    }
-    *budget -= 1;
-    if idx == pieces.len() {
-        if current.len() == n && totals_hold(current, cols, schema) {
-            found.push(current.clone());
-        }
-        return true;
-    }
-    let remaining_pieces = pieces.len() - idx - 1;
-    let p = &pieces[idx];
-    let chars: Vec<char> = p.text.chars().collect();
-    let max_parts = n.saturating_sub(current.len() + remaining_pieces);
-    let splittable = chars.iter().all(|c| c.is_ascii_digit())
-        || (chars[0] == '-' && chars[1..].iter().all(|c| c.is_ascii_digit()));
-    let max_parts = if splittable {
-        max_parts.min(chars.len())
-    } else {
-        max_parts.min(1)
-    };
-    for parts in 1..=max_parts {
-        if !cut(
-            &chars, p, parts, 0, idx, pieces, n, cols, schema, current, found, budget,
-        ) {
+impl Search<'_> {
+    /// Depth-first over ways to cut piece `idx` and the ones after it into
+    /// parts; false when the budget ran out.
+    fn piece(&mut self, idx: usize) -> bool {
+        if self.budget == 0 {
             return false;
         }
-        if found.len() > 1 {
+        self.budget -= 1;
+        if idx == self.pieces.len() {
+            if self.current.len() == self.n && self.totals_hold() {
+                self.found.push(self.current.clone());
+            }
             return true;
         }
-    }
-    true
-}
-
-/// Cuts `chars[from..]` into `parts` numbers, then continues with the next piece.
-#[allow(clippy::too_many_arguments)]
-fn cut(
-    chars: &[char],
-    p: &Piece,
-    parts: usize,
-    from: usize,
-    idx: usize,
-    pieces: &[Piece],
-    n: usize,
-    cols: &[usize],
-    schema: &TableSchema,
-    current: &mut Vec<FitCell>,
-    found: &mut Vec<Vec<FitCell>>,
-    budget: &mut usize,
-) -> bool {
-    if parts == 0 {
-        // A cut that leaves digits over is no solution (but no exhaustion either).
-        return from != chars.len()
-            || search(pieces, idx + 1, n, cols, schema, current, found, budget);
-    }
-    let rest = chars.len() - from;
-    let min_len = if from == 0 && chars[0] == '-' { 2 } else { 1 };
-    let max_len = rest.saturating_sub(parts - 1);
-    for len in min_len..=max_len {
-        let text: String = chars[from..from + len].iter().collect();
-        let digits = text.trim_start_matches('-');
-        if digits.len() > 1 && digits.starts_with('0') && !digits.contains('.') {
-            continue;
-        }
-        let Some(col) = cols.get(current.len()) else {
-            return true;
-        };
-        let value = if blank_marker(&text) {
-            None
+        let remaining_pieces = self.pieces.len() - idx - 1;
+        let chars = std::mem::take(&mut self.chars[idx].0);
+        let splittable = self.chars[idx].1;
+        let max_parts = self.n.saturating_sub(self.current.len() + remaining_pieces);
+        let max_parts = if splittable {
+            max_parts.min(chars.len())
         } else {
-            parse_number(&text)
+            max_parts.min(1)
         };
-        if !blank_marker(&text) && !value.is_some_and(|v| valid_for(v, &schema.columns[*col])) {
-            continue;
-        }
-        current.push(FitCell {
-            value,
-            raw: text,
-            start: p.start + from,
-            end: p.start + from + len,
-        });
-        let ok = cut(
-            chars,
-            p,
-            parts - 1,
-            from + len,
-            idx,
-            pieces,
-            n,
-            cols,
-            schema,
-            current,
-            found,
-            budget,
-        );
-        current.pop();
-        if !ok {
-            return false;
-        }
-        if found.len() > 1 {
-            return true;
-        }
-    }
-    true
-}
-
-/// Every column total among the row's columns equals the sum of its parts.
-/// A row with no total among its columns admits no check, so no split is certain
-/// unless the digits allow only one.
-fn totals_hold(cells: &[FitCell], cols: &[usize], schema: &TableSchema) -> bool {
-    for (k, &c) in cols.iter().enumerate() {
-        let col = &schema.columns[c];
-        if col.total_of.is_empty() {
-            continue;
-        }
-        let Some(total) = cells[k].value else {
-            continue;
-        };
-        let mut sum = Decimal::ZERO;
-        for part in &col.total_of {
-            if let Some(pos) = cols.iter().position(|x| x == part) {
-                sum += cells[pos].value.unwrap_or(Decimal::ZERO);
+        let mut ok = true;
+        for parts in 1..=max_parts {
+            if !self.cut(&chars, idx, parts, 0) {
+                ok = false;
+                break;
+            }
+            if self.found.len() > 1 {
+                break;
             }
         }
-        if sum != total {
-            return false;
-        }
+        // Lent out for the recursion, which never re-enters this piece.
+        self.chars[idx].0 = chars;
+        ok
     }
-    true
+
+    /// Cuts `chars[from..]` of piece `idx` into `parts` numbers, then goes on
+    /// with the next piece.
+    fn cut(&mut self, chars: &[char], idx: usize, parts: usize, from: usize) -> bool {
+        if parts == 0 {
+            // A cut that leaves digits over is no solution (but no exhaustion either).
+            return from != chars.len() || self.piece(idx + 1);
+        }
+        let rest = chars.len() - from;
+        let min_len = if from == 0 && chars[0] == '-' { 2 } else { 1 };
+        let max_len = rest.saturating_sub(parts - 1);
+        // The last part takes every digit left.
+        let min_len = if parts == 1 { max_len.max(min_len) } else { min_len };
+        let Some(&col) = self.cols.get(self.current.len()) else {
+            return true;
+        };
+        let mut text = String::with_capacity(rest);
+        for len in min_len..=max_len {
+            text.clear();
+            text.extend(&chars[from..from + len]);
+            let digits = text.trim_start_matches('-');
+            if digits.len() > 1 && digits.starts_with('0') && !digits.contains('.') {
+                continue;
+            }
+            let value = if blank_marker(&text) {
+                None
+            } else {
+                match parse_number(&text) {
+                    Some(v) if valid_for(v, &self.schema.columns[col]) => Some(v),
+                    _ => continue,
+                }
+            };
+            self.current.push(Cut {
+                value,
+                piece: idx,
+                from,
+                len,
+            });
+            // A failed identity ends this branch without a solution.
+            let ok = self.identity_fails() || self.cut(chars, idx, parts - 1, from + len);
+            self.current.pop();
+            if !ok {
+                return false;
+            }
+            if self.found.len() > 1 {
+                return true;
+            }
+        }
+        true
+    }
+
+    /// An identity whose cells are now all cut does not hold.
+    fn identity_fails(&self) -> bool {
+        let k = self.current.len() - 1;
+        self.identities.iter().any(|id| {
+            id.last == k && {
+                let Some(total) = self.current[id.total].value else {
+                    return false;
+                };
+                let sum: Decimal = id
+                    .parts
+                    .iter()
+                    .map(|&p| self.current[p].value.unwrap_or(Decimal::ZERO))
+                    .sum();
+                sum != total
+            }
+        })
+    }
+
+    fn totals_hold(&self) -> bool {
+        self.identities.iter().all(|id| {
+            let Some(total) = self.current[id.total].value else {
+                return true;
+            };
+            let sum: Decimal = id
+                .parts
+                .iter()
+                .map(|&p| self.current[p].value.unwrap_or(Decimal::ZERO))
+                .sum();
+            sum == total
+        })
+    }
 }
 
 #[cfg(test)]
