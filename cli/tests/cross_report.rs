@@ -177,6 +177,41 @@ fn a_copied_report_is_reported_as_similar_text() {
     assert!(!found.iter().any(|f| rule_of(f) == "cross-similar-text"));
 }
 
+/// The cross pass may reuse the reports it read first; after `--fix` it
+/// must compare the files as fixed on disk.
+#[test]
+fn cross_findings_after_fix_are_those_of_the_fixed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture(P2022)).unwrap();
+    std::fs::write(dir.path().join("2022.txt"), &text).unwrap();
+    // A two-digit year the fix writes out in full: the text after it moves.
+    let copy = text
+        .replace("2022年", "2023年")
+        .replace("国办公开办函〔2021〕30号", "国办公开办函〔21〕30号");
+    assert_ne!(copy, text.replace("2022年", "2023年"));
+    let later = dir.path().join("2023.txt");
+    std::fs::write(&later, &copy).unwrap();
+    let cross = |found: Vec<serde_json::Value>| -> Vec<serde_json::Value> {
+        found
+            .into_iter()
+            .filter(|f| rule_of(f).starts_with("cross-"))
+            .collect()
+    };
+    let (fixed_run, _) = findings(&["--fix"], &[dir.path().to_path_buf()]);
+    let on_disk = std::fs::read_to_string(&later).unwrap();
+    assert!(
+        on_disk.contains("国办公开办函〔2021〕30号"),
+        "the fix was applied"
+    );
+    let (fresh_run, _) = findings(&[], &[dir.path().to_path_buf()]);
+    let (fixed_run, fresh_run) = (cross(fixed_run), cross(fresh_run));
+    assert!(
+        fixed_run.iter().any(|f| rule_of(f) == "cross-similar-text"),
+        "{fixed_run:#?}"
+    );
+    assert_eq!(fixed_run, fresh_run);
+}
+
 #[test]
 fn sarif_names_the_other_file_as_a_related_location() {
     let schema: serde_json::Value =

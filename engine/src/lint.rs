@@ -52,6 +52,7 @@ pub fn lint(packs: &PackSet, parsed: &Parsed, options: &Options) -> Vec<Diagnost
         catalog: &packs.catalog,
         settings: &options.settings,
         folded: Default::default(),
+        memo: Default::default(),
     };
     let mut out = Vec::new();
     for p in &active {

@@ -144,13 +144,14 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     };
     let mut recorded = Vec::new();
     let mut keys = Vec::new();
+    let keep = cross::Keep::new(cross::Keep::BUDGET);
     for chunk in work.chunks(CHUNK) {
         let results: Vec<Result<(FileResult, Option<cross::Key>)>> = chunk
             .par_iter()
-            .map(|(j, set, limits)| lint_one(j, set, *limits))
+            .map(|(j, set, limits)| lint_one(j, set, *limits, &keep))
             .collect();
         for r in results {
-            let (mut r, key) = match r {
+            let (mut r, mut key) = match r {
                 Ok(ok) => ok,
                 Err(e) => {
                     error(lang, &e);
@@ -169,7 +170,16 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
             }
             if args.fix || args.diff {
                 match fix_one(&mut r, args.diff, &mut out) {
-                    Ok(n) => tally.fixed += n,
+                    Ok(n) => {
+                        tally.fixed += n;
+                        // The cross pass must read the file as fixed on disk.
+                        if n > 0
+                            && !args.diff
+                            && let Some(k) = &mut key
+                        {
+                            k.kept = None;
+                        }
+                    }
                     Err(e) => {
                         error(lang, &e);
                         tally.failed += 1;
@@ -196,6 +206,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         &default_set,
         lang,
         limits,
+        &keep,
         &mut |mut r| {
             finish_one(
                 &mut r,
@@ -393,6 +404,7 @@ fn lint_one(
     j: &Job,
     packs: &Arc<PackSet>,
     limits: Limits,
+    keep: &cross::Keep,
 ) -> Result<(FileResult, Option<cross::Key>)> {
     let started = Instant::now();
     let (bytes, format) = match &j.bytes {
@@ -449,6 +461,9 @@ fn lint_one(
         options,
         packs: packs.clone(),
         limits,
+        kept: keep
+            .room_for(&parsed.source)
+            .then(|| Arc::new(cross::Kept::new(&parsed.source, parsed.report))),
     });
     let result = FileResult {
         path: j.name.clone(),

@@ -4,14 +4,17 @@
 //! only: their own findings are not reported). The checks themselves are the
 //! engine's (`gklint_engine::cross`).
 //!
-//! The run does not keep its reports: while linting it keeps only a [`Key`]
-//! per file (office and year). Here the files that have a report of the
-//! same office a year earlier are read again, one office at a time, so
-//! memory stays bounded by the largest office's reports, not the run's.
+//! The run does not keep all its reports: while linting it keeps a [`Key`]
+//! per file (office and year) and, while a fixed budget lasts ([`Keep`]),
+//! the parsed report itself. Here the files that have a report of the same
+//! office a year earlier are taken from what was kept or read again, one
+//! office at a time, so memory stays bounded by the budget and the largest
+//! office's reports, not the run's.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
 use gklint_engine::Parsed;
@@ -21,6 +24,7 @@ use gklint_engine::lint::Options;
 use gklint_engine::model::Report;
 use gklint_engine::pack::PackSet;
 use gklint_engine::read::Format;
+use gklint_engine::source::SourceFile;
 use gklint_engine::suppress::Suppressions;
 use rayon::prelude::*;
 
@@ -40,6 +44,84 @@ pub struct Key {
     pub options: Options,
     pub packs: Arc<PackSet>,
     pub limits: Limits,
+    /// The report as first read, when the budget allowed keeping it.
+    pub kept: Option<Arc<Kept>>,
+}
+
+/// What the cross checks read of a report: its text and its model's title,
+/// office, year and tables (not the original bytes, the Word/HTML document,
+/// or the paragraphs and sections, which copy the text).
+pub struct Kept {
+    pub source: SourceFile,
+    pub report: Report,
+}
+
+impl Kept {
+    fn of(p: Parsed) -> Kept {
+        let mut source = p.source;
+        source.bytes = Vec::new();
+        Kept {
+            source,
+            report: Self::slim(p.report),
+        }
+    }
+
+    fn slim(mut report: Report) -> Report {
+        report.paragraphs = Vec::new();
+        report.sections = Vec::new();
+        report
+    }
+
+    /// A copy of `source` without its bytes, with `report`.
+    pub fn new(source: &SourceFile, report: Report) -> Kept {
+        Kept {
+            source: SourceFile {
+                name: source.name.clone(),
+                bytes: Vec::new(),
+                encoding: source.encoding,
+                bom: source.bom,
+                text: source.text.clone(),
+                line_ending: source.line_ending,
+                lines: source.lines.clone(),
+                origin: source.origin.clone(),
+            },
+            report: Self::slim(report),
+        }
+    }
+
+    fn input(&self) -> Input<'_> {
+        Input {
+            source: &self.source,
+            report: &self.report,
+        }
+    }
+}
+
+/// The memory the run may spend on reports kept for the cross pass; beyond
+/// it, files are read again there.
+pub struct Keep {
+    left: AtomicUsize,
+}
+
+impl Keep {
+    /// 40 MB: a run of 10,000 reports peaks near 80 MB with it.
+    pub const BUDGET: usize = 40 << 20;
+
+    pub fn new(bytes: usize) -> Keep {
+        Keep {
+            left: AtomicUsize::new(bytes),
+        }
+    }
+
+    /// Whether the budget has room for the report of `source`, taking it if so.
+    pub fn room_for(&self, source: &SourceFile) -> bool {
+        // About what a kept report occupies: its text, its line index and
+        // the tables' rows and cells; measured at 4.5 times the text.
+        let n = source.text.len() * 5 + 1024;
+        self.left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |l| l.checked_sub(n))
+            .is_ok()
+    }
 }
 
 impl Key {
@@ -67,11 +149,12 @@ pub fn run(
     default: &Arc<PackSet>,
     lang: Lang,
     limits: Limits,
+    keep: &Keep,
     emit: &mut dyn FnMut(FileResult),
 ) -> Result<()> {
     let run_files = keys.len();
     let mut keys = keys;
-    keys.extend(history_keys(&keys, history, default, lang, limits)?);
+    keys.extend(history_keys(&keys, history, default, lang, limits, keep)?);
     // One office may be written with the larger areas before its name in
     // one year and without them in another (淮安市洪泽区 / 洪泽区).
     let names: Vec<String> = keys.iter().map(|k| k.office.clone()).collect();
@@ -114,6 +197,13 @@ pub fn run(
             jobs.push(need);
         }
     }
+    // What no pair needs is let go before the reading again starts.
+    let needed: HashSet<usize> = jobs.iter().flatten().copied().collect();
+    for (i, k) in keys.iter_mut().enumerate() {
+        if !needed.contains(&i) {
+            k.kept = None;
+        }
+    }
     let mut batch: Vec<Vec<usize>> = Vec::new();
     let mut size = 0;
     for job in jobs {
@@ -138,30 +228,45 @@ fn check_batch(
     emit: &mut dyn FnMut(FileResult),
 ) {
     let files: Vec<usize> = groups.iter().flatten().copied().collect();
-    let parsed: Vec<Option<Parsed>> = files
+    let parsed: Vec<Option<Arc<Kept>>> = files
         .par_iter()
-        .map(|&i| match reparse(&keys[i]) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                match lang {
-                    Lang::Zh => eprintln!("gklint: 警告：{e:#}（该文件不参与跨年度核对）"),
-                    Lang::En => eprintln!("gklint: warning: {e:#} (not compared across years)"),
+        .map(
+            |&i| match keys[i].kept.clone().map_or_else(|| reparse(&keys[i]), Ok) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    match lang {
+                        Lang::Zh => eprintln!("gklint: 警告：{e:#}（该文件不参与跨年度核对）"),
+                        Lang::En => eprintln!("gklint: warning: {e:#} (not compared across years)"),
+                    }
+                    None
                 }
-                None
-            }
-        })
+            },
+        )
         .collect();
+    let mut starts = Vec::with_capacity(groups.len());
     let mut at = 0;
     for group in groups {
-        let mine = &parsed[at..at + group.len()];
+        starts.push(at);
         at += group.len();
-        let (idx, inputs): (Vec<usize>, Vec<Input>) = group
-            .iter()
-            .zip(mine)
-            .filter_map(|(&i, p)| Some((i, Input::from(p.as_ref()?))))
-            .unzip();
+    }
+    let local = |g: usize| &parsed[starts[g]..starts[g] + groups[g].len()];
+    // The groups' checks in parallel; their findings are written in order.
+    let checked: Vec<(Vec<usize>, Vec<cross::Finding>)> = (0..groups.len())
+        .into_par_iter()
+        .map(|g| {
+            let (idx, inputs): (Vec<usize>, Vec<Input>) = groups[g]
+                .iter()
+                .zip(local(g))
+                .filter_map(|(&i, p)| Some((i, p.as_ref()?.input())))
+                .unzip();
+            let found = cross::check(&inputs);
+            (idx, found)
+        })
+        .collect();
+    for ((group, (idx, found)), g) in groups.iter().zip(checked).zip(0..) {
+        let mine = local(g);
         let mut by_file: BTreeMap<usize, Vec<_>> = BTreeMap::new();
-        for f in cross::check(&inputs) {
+        for f in found {
             let k = idx[f.report];
             // Findings of a history report are not this run's business.
             if k >= run_files {
@@ -213,7 +318,7 @@ fn check_batch(
 }
 
 /// Reads a file again, the way the run read it the first time.
-fn reparse(key: &Key) -> Result<Parsed> {
+fn reparse(key: &Key) -> Result<Arc<Kept>> {
     let (bytes, format) = match &key.stdin {
         Some(b) => (
             b.as_ref().clone(),
@@ -221,14 +326,15 @@ fn reparse(key: &Key) -> Result<Parsed> {
         ),
         None => read_report_within(&key.path, key.limits.max_file_size)?,
     };
-    crate::pdf::parse_within(
+    let parsed = crate::pdf::parse_within(
         &key.name,
         bytes,
         format,
         &key.packs.catalog,
         key.limits.timeout,
         &Cancel::default(),
-    )
+    )?;
+    Ok(Arc::new(Kept::of(parsed)))
 }
 
 /// The keys of the report files under the history folders, leaving out
@@ -239,6 +345,7 @@ fn history_keys(
     packs: &Arc<PackSet>,
     lang: Lang,
     limits: Limits,
+    keep: &Keep,
 ) -> Result<Vec<Key>> {
     if history.is_empty() {
         return Ok(Vec::new());
@@ -255,17 +362,24 @@ fn history_keys(
                 .unwrap_or(true)
         })
         .collect();
-    let read: Vec<(PathBuf, Result<Option<OfficeYear>>)> = files
+    type Read = Result<Option<(OfficeYear, Option<Arc<Kept>>)>>;
+    let read: Vec<(PathBuf, Read)> = files
         .into_par_iter()
         .map(|p| {
-            let k = parse(&p, packs, limits).map(|parsed| Key::of(&parsed.report));
+            let k = parse(&p, packs, limits).map(|parsed| {
+                let key = Key::of(&parsed.report)?;
+                let kept = keep
+                    .room_for(&parsed.source)
+                    .then(|| Arc::new(Kept::of(parsed)));
+                Some((key, kept))
+            });
             (p, k)
         })
         .collect();
     let mut out = Vec::new();
     for (p, r) in read {
         match r {
-            Ok(Some((office, year))) => out.push(Key {
+            Ok(Some(((office, year), kept))) => out.push(Key {
                 name: p.display().to_string(),
                 path: p,
                 stdin: None,
@@ -274,6 +388,7 @@ fn history_keys(
                 options: Options::default(),
                 packs: packs.clone(),
                 limits,
+                kept,
             }),
             Ok(None) => {}
             Err(e) => match lang {

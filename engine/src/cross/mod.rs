@@ -221,6 +221,7 @@ pub fn pairs(inputs: &[Input]) -> Vec<(usize, usize)> {
 /// Runs every cross-document check on every consecutive-year pair.
 pub fn check(inputs: &[Input]) -> Vec<Finding> {
     let mut out = Vec::new();
+    let shingles = similarity::Cache::new(inputs);
     for (p, c) in pairs(inputs) {
         let pair = Pair {
             previous: inputs[p],
@@ -229,7 +230,7 @@ pub fn check(inputs: &[Input]) -> Vec<Finding> {
         let mut found = Vec::new();
         tables::carry_over(&pair, &mut found);
         tables::in_force(&pair, &mut found);
-        similarity::check(&pair, &mut found);
+        similarity::check(&pair, &shingles, (p, c), &mut found);
         out.extend(found.into_iter().map(|diagnostic| Finding {
             report: c,
             previous: p,

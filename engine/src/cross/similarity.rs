@@ -60,7 +60,8 @@ fn letters(text: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(text.len() / 3);
     for ch in text.chars() {
         crate::structure::stream::nfkc_char(ch, |c| {
-            if c.is_alphabetic() {
+            // Most letters are common Han characters: skip the Unicode table.
+            if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphabetic() {
                 out.push(c);
             }
         });
@@ -169,13 +170,38 @@ fn repeated_sentences(input: &Input, previous: &Shingles) -> Vec<Span> {
     out
 }
 
-pub(super) fn check(pair: &Pair, out: &mut Vec<Diagnostic>) {
-    let previous = shingles(&prose(&pair.previous));
-    let current = shingles(&prose(&pair.current));
+/// The shingles of each input, made when first needed: one report takes
+/// part in several pairs (with each of up to three reports a year before).
+pub(super) struct Cache<'a> {
+    inputs: &'a [Input<'a>],
+    made: Vec<std::sync::OnceLock<Shingles>>,
+}
+
+impl<'a> Cache<'a> {
+    pub fn new(inputs: &'a [Input<'a>]) -> Self {
+        Cache {
+            inputs,
+            made: inputs.iter().map(|_| Default::default()).collect(),
+        }
+    }
+
+    fn get(&self, i: usize) -> &Shingles {
+        self.made[i].get_or_init(|| shingles(&prose(&self.inputs[i])))
+    }
+}
+
+/// Checks the pair of inputs `previous` and `current` (indices into the cache's inputs).
+pub(super) fn check(
+    pair: &Pair,
+    cache: &Cache,
+    (previous, current): (usize, usize),
+    out: &mut Vec<Diagnostic>,
+) {
+    let (previous, current) = (cache.get(previous), cache.get(current));
     if previous.len() < MIN_SHINGLES || current.len() < MIN_SHINGLES {
         return;
     }
-    let score = jaccard(&previous, &current);
+    let score = jaccard(previous, current);
     if score <= THRESHOLD {
         return;
     }
@@ -186,7 +212,7 @@ pub(super) fn check(pair: &Pair, out: &mut Vec<Diagnostic>) {
         pair.previous.source.name.as_str(),
     );
     let title = |i: &Input| i.report.title.as_ref().map_or(0..0, |t| t.span.clone());
-    let related = repeated_sentences(&pair.current, &previous)
+    let related = repeated_sentences(&pair.current, previous)
         .into_iter()
         .map(|span| Related {
             span,

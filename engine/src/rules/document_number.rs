@@ -343,6 +343,9 @@ fn space_runs(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
 }
 
 /// Every 文号 in `text`, in order.
+/// The 文号 candidates of one report.
+struct Candidates(Vec<Candidate>);
+
 fn candidates(text: &str) -> Vec<Candidate> {
     let mut out = Vec::new();
     for c in BRACKETED.captures_iter(text) {
@@ -497,12 +500,14 @@ impl Check for DocumentNumbers {
             unbalanced(text, limit, rule, out);
             return;
         }
-        let all = candidates(text);
+        // The nine document-number rules read the same candidates.
+        let all = cx.memo.get(|| Candidates(candidates(text)));
+        let all = &all.0;
         if matches!(self.what, What::Superseded | What::Premature) {
-            self.superseded(cx, &all, rule, out);
+            self.superseded(cx, all, rule, out);
             return;
         }
-        for c in &all {
+        for c in all {
             let written = text[c.span.clone()].to_owned();
             let right = c.canonical(text, limit);
             let values = |extra: &[(&'static str, String)]| {

@@ -19,6 +19,7 @@ mod testing;
 mod text_patterns;
 // kind modules: new lines above this line
 
+use std::any::{Any, TypeId};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -58,6 +59,47 @@ pub struct Context<'a> {
     pub settings: &'a RunSettings,
     /// The whole text folded (NFKC), made once for all the rules that fold.
     pub folded: std::sync::OnceLock<scope::Folded>,
+    /// What several rules of one kind read from the report, made once.
+    pub memo: Memo,
+}
+
+/// Per-report results shared by the rules of one kind (the nine
+/// document-number rules read the same 文号 candidates), one per type.
+#[derive(Default)]
+pub struct Memo(std::sync::Mutex<Vec<(TypeId, Arc<dyn Any + Send + Sync>)>>);
+
+impl Memo {
+    /// The value of type `T`, made by `make` the first time it is asked for.
+    pub fn get<T: Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> Arc<T> {
+        let id = TypeId::of::<T>();
+        let cached = |v: &[(TypeId, Arc<dyn Any + Send + Sync>)]| {
+            v.iter()
+                .find(|(t, _)| *t == id)
+                .and_then(|(_, a)| a.clone().downcast::<T>().ok())
+        };
+        if let Some(v) = cached(&self.lock()) {
+            return v;
+        }
+        // Made without the lock held: `make` may itself ask for another value.
+        let made = Arc::new(make());
+        let mut all = self.lock();
+        if let Some(v) = cached(&all) {
+            return v;
+        }
+        all.push((id, made.clone()));
+        made
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(TypeId, Arc<dyn Any + Send + Sync>)>> {
+        // A rule that panicked cannot leave a half-made value: values are pushed whole.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
 }
 
 impl Context<'_> {

@@ -323,6 +323,14 @@ fn row_refs(layout: &TableSchema, name: &str, children: bool) -> Result<Vec<usiz
     Ok(if below.is_empty() { vec![idx] } else { below })
 }
 
+/// A cell a sum took its value from, labelled only if the identity fails.
+struct Used {
+    span: std::ops::Range<usize>,
+    row: usize,
+    column: usize,
+    value: Decimal,
+}
+
 /// One side's sum, or the cells that could not be read.
 fn sum(
     table: &Table,
@@ -331,7 +339,7 @@ fn sum(
     fixed: usize,
     for_each: ForEach,
     missing: &mut Vec<String>,
-    used: &mut Vec<(std::ops::Range<usize>, String)>,
+    used: &mut Vec<Used>,
 ) -> Decimal {
     let mut total = Decimal::ZERO;
     for (sign, op) in side {
@@ -344,7 +352,8 @@ fn sum(
                         ForEach::Row => (fixed, i),
                     };
                     let def = &layout.rows[row_idx];
-                    let name = format!("{}·{}", def.display_label(), layout.columns[col_idx].label);
+                    let name =
+                        || format!("{}·{}", def.display_label(), layout.columns[col_idx].label);
                     let row = table.row(&def.id);
                     let cell = row
                         .filter(|r| !matches!(r.reading, Reading::Unreadable { .. }))
@@ -352,7 +361,12 @@ fn sum(
                     match cell.and_then(|c| c.value.map(|v| (v, c.span.clone()))) {
                         Some((v, span)) => {
                             total += v * Decimal::from(*sign);
-                            used.push((span, format!("{name} = {v}")));
+                            used.push(Used {
+                                span,
+                                row: row_idx,
+                                column: col_idx,
+                                value: v,
+                            });
                         }
                         // An optional row this edition of the layout leaves out adds nothing.
                         None if row.is_none() && def.optional => {}
@@ -364,7 +378,7 @@ fn sum(
                                 }
                                 _ => "空白",
                             };
-                            missing.push(format!("{name}（{why}）"));
+                            missing.push(format!("{}（{why}）", name()));
                         }
                     }
                 }
@@ -450,13 +464,18 @@ impl Check for Arithmetic {
                 ForEach::Column => None,
             };
             let span = row_span
-                .or_else(|| used.first().map(|(s, _)| s.clone()))
+                .or_else(|| used.first().map(|u| u.span.clone()))
                 .unwrap_or(table.span.clone());
             let related = used
                 .iter()
-                .map(|(s, m)| Related {
-                    span: s.clone(),
-                    message: m.clone(),
+                .map(|u| Related {
+                    span: u.span.clone(),
+                    message: format!(
+                        "{}·{} = {}",
+                        layout.rows[u.row].display_label(),
+                        layout.columns[u.column].label,
+                        u.value
+                    ),
                 })
                 .collect();
             out.push(rule.diag_with(span, &values, related, None));

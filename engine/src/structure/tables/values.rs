@@ -344,7 +344,12 @@ fn split(pieces: &[Piece], cols: &[usize], schema: &TableSchema) -> Fit {
                 .into_iter()
                 .map(|c| FitCell {
                     value: c.value,
-                    raw: pieces[c.piece].text.chars().skip(c.from).take(c.len).collect(),
+                    raw: pieces[c.piece]
+                        .text
+                        .chars()
+                        .skip(c.from)
+                        .take(c.len)
+                        .collect(),
                     start: pieces[c.piece].start + c.from,
                     end: pieces[c.piece].start + c.from + c.len,
                 })
@@ -408,7 +413,11 @@ impl Search<'_> {
         let min_len = if from == 0 && chars[0] == '-' { 2 } else { 1 };
         let max_len = rest.saturating_sub(parts - 1);
         // The last part takes every digit left.
-        let min_len = if parts == 1 { max_len.max(min_len) } else { min_len };
+        let min_len = if parts == 1 {
+            max_len.max(min_len)
+        } else {
+            min_len
+        };
         let Some(&col) = self.cols.get(self.current.len()) else {
             return true;
         };
