@@ -387,8 +387,18 @@ impl Search<'_> {
         } else {
             max_parts.min(1)
         };
+        // The pieces after this one yield at most so many cells: cutting
+        // this one into fewer parts than the rest leaves can find nothing.
+        let later: usize = self.chars[idx + 1..]
+            .iter()
+            .map(|(c, splittable)| if *splittable { c.len() } else { 1 })
+            .sum();
+        let min_parts = self
+            .n
+            .saturating_sub(self.current.len() + later)
+            .max(1);
         let mut ok = true;
-        for parts in 1..=max_parts {
+        for parts in min_parts..=max_parts {
             if !self.cut(&chars, idx, parts, 0) {
                 ok = false;
                 break;
