@@ -82,6 +82,11 @@ impl Suppressions {
     }
 }
 
+/// Compiles this module's patterns now (see [`crate::warm_up`]).
+pub(crate) fn warm() {
+    LazyLock::force(&COMMENT);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,6 +74,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
                 "--fix cannot be used with standard input (there is no file to write back); use --diff",
         });
     }
+    // The engine's own patterns compile on the other core while this one
+    // walks the paths and loads the packs.
+    rayon::spawn(gklint_engine::warm_up);
     let (jobs, missing) = jobs(args)?;
     let mut tally = Tally::default();
     for p in &missing {

@@ -387,5 +387,11 @@ pub fn by_report(findings: Vec<Finding>) -> HashMap<usize, Vec<Diagnostic>> {
     out
 }
 
+/// Compiles this module's patterns now (see [`crate::warm_up`]).
+pub(crate) fn warm() {
+    LazyLock::force(&LARGER_AREAS);
+    LazyLock::force(&OWN_AREA);
+}
+
 #[cfg(test)]
 mod tests;

@@ -479,6 +479,11 @@ fn ours(enc: &'static encoding_rs::Encoding) -> Option<Encoding> {
     }
 }
 
+/// Compiles this module's patterns now (see [`crate::warm_up`]).
+pub(crate) fn warm() {
+    LazyLock::force(&META_CHARSET);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -833,6 +833,11 @@ impl Check for Breakdowns {
     }
 }
 
+/// Compiles this module's patterns now (see [`crate::warm_up`]).
+pub(crate) fn warm() {
+    LazyLock::force(&SHAPES);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -439,6 +439,23 @@ impl Check for Contact {
     }
 }
 
+/// Compiles this module's patterns now (see [`crate::warm_up`]).
+pub(crate) fn warm() {
+    LazyLock::force(&PHONE);
+    LazyLock::force(&PHONE_BARE);
+    LazyLock::force(&FIXED);
+    LazyLock::force(&MOBILE);
+    LazyLock::force(&SERVICE);
+    LazyLock::force(&LOCAL);
+    LazyLock::force(&POSTCODE);
+    LazyLock::force(&ADDRESS);
+    LazyLock::force(&EMAIL_LABEL);
+    LazyLock::force(&EMAIL_LOOSE);
+    LazyLock::force(&EMAIL);
+    LazyLock::force(&URL);
+    LazyLock::force(&URL_ZHENGWU);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

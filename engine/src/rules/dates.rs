@@ -456,6 +456,14 @@ fn future_year(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>, scope: 
     }
 }
 
+/// Compiles this module's patterns now (see [`crate::warm_up`]).
+pub(crate) fn warm() {
+    LazyLock::force(&PERIOD);
+    LazyLock::force(&YEAR);
+    LazyLock::force(&PLAN);
+    LazyLock::force(&DATE_LABEL);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

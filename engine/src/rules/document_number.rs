@@ -833,6 +833,16 @@ fn unbalanced(text: &str, limit: Option<i32>, rule: &RuleMeta, out: &mut Vec<Dia
     }
 }
 
+/// Compiles this module's patterns now (see [`crate::warm_up`]).
+pub(crate) fn warm() {
+    LazyLock::force(&BRACKETED);
+    LazyLock::force(&LING);
+    LazyLock::force(&OPEN_DIGITS);
+    LazyLock::force(&DIGITS_CLOSE);
+    LazyLock::force(&CANON_BRACKETED);
+    LazyLock::force(&CANON_LING);
+}
+
 #[cfg(test)]
 mod tests {
 

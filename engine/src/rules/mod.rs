@@ -63,6 +63,14 @@ pub struct Context<'a> {
     pub memo: Memo,
 }
 
+/// Compiles the rule kinds' own patterns (see [`crate::warm_up`]).
+pub(crate) fn warm() {
+    consistency::warm();
+    contact::warm();
+    dates::warm();
+    document_number::warm();
+}
+
 /// Per-report results shared by the rules of one kind (the nine
 /// document-number rules read the same 文号 candidates), one per type.
 #[derive(Default)]

@@ -161,6 +161,14 @@ pub fn find_impossible_dates(text: &str) -> Vec<ImpossibleDate> {
     out
 }
 
+/// Compiles this module's patterns now (see [`crate::warm_up`]).
+pub(crate) fn warm() {
+    LazyLock::force(&ARABIC);
+    LazyLock::force(&CHINESE);
+    LazyLock::force(&YEAR_MONTH);
+    LazyLock::force(&MONTH_DAY);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

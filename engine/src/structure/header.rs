@@ -261,6 +261,14 @@ fn find_published(text: &str, doc: &Document) -> Option<Located<Date>> {
     None
 }
 
+/// Compiles this module's patterns now (see [`crate::warm_up`]).
+pub(crate) fn warm() {
+    LazyLock::force(&YEAR_IN_TITLE);
+    LazyLock::force(&HEADER_TITLE);
+    LazyLock::force(&PUBLISHED_LABEL);
+    LazyLock::force(&PERIOD);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

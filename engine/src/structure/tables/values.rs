@@ -393,10 +393,7 @@ impl Search<'_> {
             .iter()
             .map(|(c, splittable)| if *splittable { c.len() } else { 1 })
             .sum();
-        let min_parts = self
-            .n
-            .saturating_sub(self.current.len() + later)
-            .max(1);
+        let min_parts = self.n.saturating_sub(self.current.len() + later).max(1);
         let mut ok = true;
         for parts in min_parts..=max_parts {
             if !self.cut(&chars, idx, parts, 0) {
