@@ -27,6 +27,8 @@ pub use server::{DEFAULT_DEBOUNCE, Exit, capabilities, serve};
 /// Runs the server over stdin/stdout until the client says `exit` (or goes away).
 /// Exit code 0 after `shutdown` + `exit`, 1 for an `exit` without `shutdown`.
 pub fn run_stdio() -> anyhow::Result<ExitCode> {
+    // Compiled while the client initializes, not on the first keystroke's lint.
+    std::thread::spawn(gklint_engine::warm_up);
     let (connection, io_threads) = lsp_server::Connection::stdio();
     let exit = serve(connection)?;
     if exit != Exit::Disconnected {
