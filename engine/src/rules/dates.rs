@@ -11,7 +11,16 @@ use super::{Check, Compile, Context, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Date, OfficeKind};
 use crate::pack::PackError;
-use crate::structure::dates::{ImpossibleDate, days_in_month, find_dates, find_impossible_dates};
+use crate::structure::dates::{
+    DateMention, ImpossibleDate, days_in_month, find_dates, find_impossible_dates_among,
+};
+
+/// The full dates of the folded text, read once for the date rules.
+struct FullDates(Vec<DateMention>);
+
+fn dates_of(cx: &Context) -> std::sync::Arc<FullDates> {
+    cx.memo.get(|| FullDates(find_dates(&cx.folded().text)))
+}
 use crate::structure::numerals::year_value;
 use crate::structure::stream::key_of;
 
@@ -200,7 +209,7 @@ fn why_impossible(d: &ImpossibleDate) -> String {
 fn invalid(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
     let folded = cx.folded();
     let year = cx.report.year.as_ref().map(|y| y.value.to_string());
-    for d in find_impossible_dates(&folded.text) {
+    for d in find_impossible_dates_among(&folded.text, &dates_of(cx).0) {
         let span = folded.original(d.range.clone());
         let written = cx.text()[span.clone()].to_owned();
         let v = values(vec![
@@ -384,7 +393,7 @@ fn future_year(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>, scope: 
     }
     // Dates written without 年 (2023-01-05), but not within a web address
     // (/art/2023/5/15/).
-    for d in find_dates(text) {
+    for d in &dates_of(cx).0 {
         let in_url = text[..d.range.start]
             .chars()
             .next_back()

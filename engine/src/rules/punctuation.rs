@@ -366,6 +366,13 @@ const FAMILIES: &[Family] = &[
     },
 ];
 
+fn is_mark(c: char) -> bool {
+    FAMILIES
+        .iter()
+        .flat_map(|f| f.kinds)
+        .any(|(open, close)| open.contains(&c) || close.contains(&c))
+}
+
 fn partner(c: char) -> char {
     match c {
         '《' => '》',
@@ -439,6 +446,18 @@ fn unbalanced(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
     let text = cx.text();
     let paras = &cx.report.paragraphs;
     let mut found: Vec<(usize, char, bool)> = Vec::new(); // (offset, mark, is opener)
+    // One pass over the text for the marks of every family: (offset, mark), per paragraph.
+    let marks: Vec<Vec<(usize, char)>> = paras
+        .iter()
+        .map(|p| {
+            text[p.span.clone()]
+                .char_indices()
+                // Most characters are Han ideographs, never a mark.
+                .filter(|(_, c)| !('\u{4E00}'..='\u{9FFF}').contains(c) && is_mark(*c))
+                .map(|(i, c)| (p.span.start + i, c))
+                .collect()
+        })
+        .collect();
     for fam in FAMILIES {
         let kind_of = |c: char| {
             fam.kinds.iter().enumerate().find_map(|(k, (o, cl))| {
@@ -454,8 +473,7 @@ fn unbalanced(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         // (offset, mark, kind, paragraph)
         let mut stack: Vec<(usize, char, usize, usize)> = Vec::new();
         for (n, p) in paras.iter().enumerate() {
-            for (i, c) in text[p.span.clone()].char_indices() {
-                let at = p.span.start + i;
+            for &(at, c) in &marks[n] {
                 let Some((k, open)) = kind_of(c) else {
                     continue;
                 };

@@ -100,7 +100,11 @@ pub struct ImpossibleDate {
 /// Every date mention in `text` that names no real day or month, in order.
 /// Digits must be half-width (fold the text first).
 pub fn find_impossible_dates(text: &str) -> Vec<ImpossibleDate> {
-    let full = find_dates(text);
+    find_impossible_dates_among(text, &find_dates(text))
+}
+
+/// [`find_impossible_dates`], given the text's [`find_dates`] already made.
+pub fn find_impossible_dates_among(text: &str, full: &[DateMention]) -> Vec<ImpossibleDate> {
     let covered = |r: &std::ops::Range<usize>| {
         full.iter()
             .any(|d| d.range.start < r.end && r.start < d.range.end)
