@@ -8,7 +8,13 @@ use crate::model::{Section, Span};
 use crate::read::Sep;
 use crate::schema::Catalog;
 
-const CN: &str = "一二三四五六七八九十";
+/// A Chinese numeral of a heading's number (一 … 十).
+fn is_cn_digit(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
+}
 /// Longest plausible heading title, in characters.
 const MAX_TITLE: usize = 40;
 
@@ -53,7 +59,7 @@ pub fn find(text: &str, stream: &Stream, catalog: &Catalog, tables: &[Span]) -> 
             line_start,
             &known,
             last_level1,
-            table_start_after(i),
+            &table_start_after,
         ) {
             last_level1 = f.value;
             i = f.title.1.max(i + 1);
@@ -103,11 +109,11 @@ fn level1_at(
     line_start: bool,
     known: &[String],
     last: u32,
-    next_table: Option<usize>,
+    next_table: &dyn Fn(usize) -> Option<usize>,
 ) -> Option<Found> {
     let chars = &stream.chars;
     let mut j = i;
-    while j < chars.len() && j - i < 3 && CN.contains(chars[j].ch) {
+    while j < chars.len() && j - i < 3 && is_cn_digit(chars[j].ch) {
         j += 1;
     }
     let arabic = j == i;
@@ -171,7 +177,7 @@ fn level1_at(
         Some(n) => title_start + n,
         None if prev_ok => {
             // A table's header may follow the title directly (…统计表指标名称…).
-            let eol = next_table.map_or(eol, |t| {
+            let eol = next_table(i).map_or(eol, |t| {
                 eol.min(chars.partition_point(|c| (c.src as usize) < t))
             });
             let mut e = title_start;
@@ -233,7 +239,7 @@ fn level2_at(stream: &Stream, i: usize) -> Option<Found> {
         return None;
     }
     let mut j = i + 1;
-    while j < chars.len() && j - i <= 3 && CN.contains(chars[j].ch) {
+    while j < chars.len() && j - i <= 3 && is_cn_digit(chars[j].ch) {
         j += 1;
     }
     if j == i + 1 || j >= chars.len() || chars[j].ch != ')' {
