@@ -57,7 +57,10 @@ fn main() -> ExitCode {
             for p in &parsed {
                 lint(&packs, p, &options);
             }
-            (started.elapsed(), format!("{} ({})", r.meta.id, r.meta.kind))
+            (
+                started.elapsed(),
+                format!("{} ({})", r.meta.id, r.meta.kind),
+            )
         })
         .collect();
     times.sort_by(|a, b| b.cmp(a));
