@@ -153,6 +153,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
             .par_iter()
             .map(|(j, set, limits)| lint_one(j, set, *limits, &keep))
             .collect();
+        // Human output renders each file on any thread (miette's excerpts
+        // cost more than the linting); the others write in order as they go.
+        let parallel = sink.parallel().is_some() && !(args.fix || args.diff);
+        let mut rendered_later = Vec::new();
         for r in results {
             let (mut r, mut key) = match r {
                 Ok(ok) => ok,
@@ -197,7 +201,17 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
             );
             tally.add(&r);
             keys.extend(key);
-            write(sink.file(r), &mut out)?;
+            if parallel {
+                rendered_later.push(r);
+            } else {
+                write(sink.file(r), &mut out)?;
+            }
+        }
+        if let Some(render) = sink.parallel().filter(|_| parallel) {
+            let texts: Vec<String> = rendered_later.par_iter().map(&render).collect();
+            for text in texts {
+                write(text, &mut out)?;
+            }
         }
     }
     let limits = limits_for(args, None);

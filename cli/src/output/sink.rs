@@ -23,12 +23,20 @@ pub trait Sink {
     }
     /// The text of one file's findings.
     fn file(&mut self, r: FileResult) -> String;
+    /// When a file's text depends on nothing written before it: a renderer
+    /// that makes the same text as [`Sink::file`] on any thread.
+    fn parallel(&self) -> Option<Render<'_>> {
+        None
+    }
     /// Before the findings that compare reports across years.
     fn cross(&mut self) -> String {
         String::new()
     }
     fn finish(&mut self, totals: &Totals) -> String;
 }
+
+/// Renders one file's findings (see [`Sink::parallel`]).
+pub type Render<'a> = Box<dyn Fn(&FileResult) -> String + Sync + 'a>;
 
 pub fn new(format: OutputFormat, color: bool, lang: Lang, rules: Vec<Value>) -> Box<dyn Sink> {
     match format {
@@ -55,6 +63,9 @@ struct Human {
 impl Sink for Human {
     fn file(&mut self, r: FileResult) -> String {
         human::file(&r, &self.handler, self.lang)
+    }
+    fn parallel(&self) -> Option<Render<'_>> {
+        Some(Box::new(|r| human::file(r, &self.handler, self.lang)))
     }
     fn cross(&mut self) -> String {
         if std::mem::replace(&mut self.cross_said, true) {
