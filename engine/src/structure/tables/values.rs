@@ -466,33 +466,27 @@ impl Search<'_> {
     /// An identity whose cells are now all cut does not hold.
     fn identity_fails(&self) -> bool {
         let k = self.current.len() - 1;
-        self.identities.iter().any(|id| {
-            id.last == k && {
-                let Some(total) = self.current[id.total].value else {
-                    return false;
-                };
-                let sum: Decimal = id
-                    .parts
-                    .iter()
-                    .map(|&p| self.current[p].value.unwrap_or(Decimal::ZERO))
-                    .sum();
-                sum != total
-            }
-        })
+        self.identities
+            .iter()
+            .any(|id| id.last == k && !self.holds(id))
     }
 
     fn totals_hold(&self) -> bool {
-        self.identities.iter().all(|id| {
-            let Some(total) = self.current[id.total].value else {
-                return true;
-            };
-            let sum: Decimal = id
-                .parts
-                .iter()
-                .map(|&p| self.current[p].value.unwrap_or(Decimal::ZERO))
-                .sum();
-            sum == total
-        })
+        self.identities.iter().all(|id| self.holds(id))
+    }
+
+    /// The total equals the sum of its parts (blank parts add nothing; a
+    /// blank total admits no check).
+    fn holds(&self, id: &Identity) -> bool {
+        let Some(total) = self.current[id.total].value else {
+            return true;
+        };
+        let sum: Decimal = id
+            .parts
+            .iter()
+            .map(|&p| self.current[p].value.unwrap_or(Decimal::ZERO))
+            .sum();
+        sum == total
     }
 }
 
