@@ -134,7 +134,7 @@ fn repeated_sentences(input: &Input, previous: &Shingles) -> Vec<Span> {
         let part = &text[range.clone()];
         let mut ends: Vec<usize> = part
             .char_indices()
-            .filter(|(_, c)| "。！？；!?;\n\r".contains(*c))
+            .filter(|(_, c)| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n' | '\r'))
             .map(|(i, c)| range.start + i + c.len_utf8())
             .collect();
         ends.push(range.end);
