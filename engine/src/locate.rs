@@ -13,20 +13,6 @@ use crate::model::{Report, Table};
 use crate::read::Location;
 use crate::source::SourceFile;
 
-/// How reports name a table (`表三`), by table id.
-fn caption(table_id: &str) -> Option<&'static str> {
-    const NAMED: [(&str, &str); 4] = [
-        ("active-disclosure", "表二"),
-        ("applications", "表三"),
-        ("review-litigation", "表四"),
-        ("statistics", "统计表"),
-    ];
-    NAMED
-        .iter()
-        .find(|(id, _)| table_id == *id)
-        .map(|(_, name)| *name)
-}
-
 /// The recognised table whose span holds `offset`.
 fn table_at(report: &Report, offset: usize) -> Option<&Table> {
     report
@@ -80,7 +66,8 @@ fn file_tables(source: &SourceFile, table: &Table) -> usize {
 /// file; `None` for text and Markdown files.
 pub fn describe(source: &SourceFile, report: &Report, offset: usize) -> Option<String> {
     let location = source.location(offset)?;
-    let table = table_at(report, offset).and_then(|t| Some((t, caption(&t.id)?)));
+    let table =
+        table_at(report, offset).and_then(|t| Some((t, crate::schema::national_caption(&t.id)?)));
     Some(match (location, table) {
         (Location::Cell { table: n, row, col }, Some((t, name))) => {
             if file_tables(source, t) <= 1 {

@@ -148,16 +148,8 @@ pub fn row_extent(row: &TableRow) -> Span {
 /// How reports refer to a table: 表二, 表三, 表四, 统计表; for a table of a
 /// user's pack, its caption (its id only when the pack gives none).
 pub fn caption(a: &Analysis, table: &Table) -> String {
-    let named = [
-        ("active-disclosure", "表二"),
-        ("applications", "表三"),
-        ("review-litigation", "表四"),
-        ("statistics", "统计表"),
-    ];
-    named
-        .iter()
-        .find(|(id, _)| table.id.starts_with(id))
-        .map(|(_, c)| (*c).to_owned())
+    gklint_engine::schema::national_caption(&table.id)
+        .map(str::to_owned)
         .or_else(|| a.packs.captions.get(&table.schema).cloned())
         .unwrap_or_else(|| table.id.clone())
 }

@@ -130,6 +130,8 @@ pub struct Catalog {
     automaton: AhoCorasick,
     /// For each automaton pattern, what it stands for.
     uses: Vec<Vec<PatternUse>>,
+    /// Every template's heading keys, for finding level-1 sections.
+    heading_keys: Vec<String>,
 }
 
 impl TableSchema {
@@ -158,19 +160,24 @@ fn number_value(n: &str) -> Option<u32> {
     core.parse().ok().or_else(|| heading_value(&core))
 }
 
-/// How reports name a table (`表三`), by table id or layout id
-/// (`applications-2021`).
-pub fn caption(table: &str) -> String {
-    let named = [
+/// How reports name a national table (`表三`), by table id or layout id
+/// (`applications-2021`); `None` for other tables.
+pub fn national_caption(table: &str) -> Option<&'static str> {
+    const NAMED: [(&str, &str); 4] = [
         ("active-disclosure", "表二"),
         ("applications", "表三"),
         ("review-litigation", "表四"),
         ("statistics", "统计表"),
     ];
-    named
+    NAMED
         .iter()
         .find(|(id, _)| table.starts_with(id))
-        .map_or_else(|| table.to_owned(), |(_, c)| (*c).to_owned())
+        .map(|(_, c)| *c)
+}
+
+/// How reports name a table: [`national_caption`], else its id.
+pub fn caption(table: &str) -> String {
+    national_caption(table).map_or_else(|| table.to_owned(), str::to_owned)
 }
 
 impl Catalog {
@@ -183,7 +190,7 @@ impl Catalog {
             }
             compiled.push(compile_table(def)?);
         }
-        let templates = templates.iter().map(compile_template).collect();
+        let templates: Vec<Template> = templates.iter().map(compile_template).collect();
 
         let mut patterns: Vec<String> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -217,12 +224,22 @@ impl Catalog {
             .match_kind(aho_corasick::MatchKind::Standard)
             .build(&patterns)
             .map_err(|e| SchemaError::Automaton(e.to_string()))?;
+        let heading_keys = templates
+            .iter()
+            .flat_map(|t| t.headings.iter().flat_map(|h| h.keys.iter().cloned()))
+            .collect();
         Ok(Catalog {
             tables: compiled,
             templates,
             automaton,
             uses,
+            heading_keys,
         })
+    }
+
+    /// Every template's heading keys (made once, at pack load).
+    pub fn heading_keys(&self) -> &[String] {
+        &self.heading_keys
     }
 
     pub fn automaton(&self) -> &AhoCorasick {

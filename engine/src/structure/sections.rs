@@ -26,11 +26,7 @@ struct Found {
 }
 
 pub fn find(text: &str, stream: &Stream, catalog: &Catalog, tables: &[Span]) -> Vec<Section> {
-    let known: Vec<String> = catalog
-        .templates
-        .iter()
-        .flat_map(|t| t.headings.iter().flat_map(|h| h.keys.clone()))
-        .collect();
+    let known = catalog.heading_keys();
     let chars = &stream.chars;
     let in_table = |i: usize| {
         let at = chars[i].src as usize;
@@ -57,7 +53,7 @@ pub fn find(text: &str, stream: &Stream, catalog: &Catalog, tables: &[Span]) -> 
             stream,
             i,
             line_start,
-            &known,
+            known,
             last_level1,
             &table_start_after,
         ) {
