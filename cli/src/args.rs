@@ -91,6 +91,13 @@ pub enum Command {
         stdio: bool,
     },
     /// 管理原生插件：信任配置文件中列出的插件。
+    /// 删除 gklint check 的结果缓存。
+    #[command(after_help = "示例：\n  gklint clean\n  gklint clean --cache-dir 缓存目录/")]
+    Clean {
+        /// 缓存所在目录（默认与 gklint check 相同）。
+        #[arg(long, value_name = "DIR", env = "GKLINT_CACHE_DIR")]
+        cache_dir: Option<PathBuf>,
+    },
     #[command(
         after_help = "示例：\n  gklint plugin trust 插件/libmy_province.so\n\n配置文件（plugins: [..]）列出的插件只有在你的信任文件中记有其 SHA-256 时才会加载；\n信任文件位于 $XDG_CONFIG_HOME/gklint/trusted-plugins.json（或 ~/.config/gklint/，可用 GKLINT_TRUST_FILE 指定）。"
     )]
@@ -167,6 +174,29 @@ pub struct CheckArgs {
     /// 历年报告所在目录（可重复）：只用于跨年度核对（上年结转、现行有效件数、文字雷同），不报告其自身的问题。
     #[arg(long, value_name = "DIR")]
     pub history: Vec<PathBuf>,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// Where `check` keeps its results for unchanged files (`gklint clean` empties it).
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// 不读也不写结果缓存（也可设环境变量 GKLINT_NO_CACHE=1）。
+    #[arg(long, env = "GKLINT_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
+    /// 结果缓存所在目录；默认 $XDG_CACHE_HOME/gklint（或 ~/.cache/gklint，Windows 为 %LOCALAPPDATA%\gklint\cache），也可设 GKLINT_CACHE_DIR。
+    #[arg(long, value_name = "DIR", env = "GKLINT_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl CacheArgs {
+    /// The cache folder to use, or `None` when caching is off or there is no place for it.
+    pub fn root(&self) -> Option<PathBuf> {
+        if self.no_cache {
+            return None;
+        }
+        self.cache_dir.clone().or_else(crate::cache::default_root)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -74,6 +74,8 @@ struct DeadlinesFile {
 /// A loaded configuration, paths resolved against its directory.
 #[derive(Debug, Default)]
 pub struct Config {
+    /// The YAML as read (the result cache keys on it).
+    pub text: String,
     pub dir: PathBuf,
     pub packs: Vec<PathBuf>,
     pub plugins: Vec<PathBuf>,
@@ -196,6 +198,7 @@ impl Config {
                 Some(globs(&file.ignore)?)
             },
             dir,
+            text,
         })
     }
 

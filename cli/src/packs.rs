@@ -99,6 +99,11 @@ pub fn distinct(paths: &[PathBuf]) -> Vec<PathBuf> {
 
 /// Built-in packs plus the given paths (each pack once), loaded and validated.
 pub fn load(extra: &[PathBuf], builtin: bool) -> Result<PackSet> {
+    compile(&inputs(extra, builtin)?)
+}
+
+/// The YAML of the built-in packs (when `builtin`) and of the given paths.
+pub fn inputs(extra: &[PathBuf], builtin: bool) -> Result<Vec<PackInput>> {
     let mut inputs = if builtin {
         pack::builtin_inputs()
     } else {
@@ -107,5 +112,10 @@ pub fn load(extra: &[PathBuf], builtin: bool) -> Result<PackSet> {
     for p in distinct(extra) {
         inputs.push(read_pack(&p)?);
     }
-    pack::load(&inputs).map_err(|e| PackLoadFailure(e).into())
+    Ok(inputs)
+}
+
+/// Loads and validates packs read by [`inputs`].
+pub fn compile(inputs: &[PackInput]) -> Result<PackSet> {
+    pack::load(inputs).map_err(|e| PackLoadFailure(e).into())
 }

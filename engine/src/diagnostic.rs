@@ -64,13 +64,13 @@ impl Category {
 }
 
 /// A text replacement in the decoded text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edit {
     pub span: Span,
     pub replacement: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     /// What the fix does, in Chinese (`将“钩稽”改为“勾稽”`).
     pub description: String,
@@ -78,20 +78,20 @@ pub struct Fix {
 }
 
 /// Another place that takes part in a finding (the other cells of an identity).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Related {
     pub span: Span,
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub rule: String,
     pub category: Category,
     pub severity: Severity,
     pub message: String,
     /// The English message, when the rule's pack gives `message_en`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_en: Option<String>,
     pub help: String,
     /// Byte range in the decoded text.
@@ -102,11 +102,11 @@ pub struct Diagnostic {
     pub values: BTreeMap<String, String>,
     /// The rule could not be assessed (cells missing, blank or unreadable):
     /// a warning about the data, not a verdict of the rule.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub not_assessable: bool,
     /// The fix changes wording a person should confirm (offered in the editor,
     /// never applied by `--fix`).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unsafe_fix: bool,
 }
 

@@ -15,19 +15,20 @@ use anyhow::{Context, Result, bail};
 use gklint_engine::cancel::Cancel;
 use gklint_engine::diagnostic::Severity;
 use gklint_engine::lint::{Options, lint};
-use gklint_engine::pack::PackSet;
 use gklint_engine::read::Format;
 use gklint_engine::suppress::Suppressions;
 use rayon::prelude::*;
 
-use super::{cross, plugin};
+use super::cross;
+use super::sets::{PackFailure, Set, Sets};
 use crate::args::{CheckArgs, FailOn, Lang, OutputFormat};
+use crate::cache::{Cache, FileEntry, Key, KeyBuilder};
 use crate::config::{Config, Discovery};
 use crate::input::{collect_all, read_report_within};
 use crate::limits::{self, Limits};
 use crate::output::FileResult;
 use crate::output::sink::{self, Totals};
-use crate::{baseline, fixing, packs};
+use crate::{baseline, fixing};
 
 /// One file to lint, with its configuration.
 struct Job {
@@ -74,52 +75,31 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
                 "--fix cannot be used with standard input (there is no file to write back); use --diff",
         });
     }
-    // The engine's own patterns compile on the other core while this one
-    // walks the paths and loads the packs.
-    rayon::spawn(gklint_engine::warm_up);
     let (jobs, missing) = jobs(args)?;
     let mut tally = Tally::default();
     for p in &missing {
         error(lang, &anyhow::anyhow!("找不到文件或目录：{}", p.display()));
         tally.failed += 1;
     }
-    // Pack sets by the extra packs and plugins they need (the built-in ones plus
-    // `--pack` and `--plugin`, plus a config's packs and its trusted plugins).
-    let mut sets: HashMap<(Vec<PathBuf>, Vec<PathBuf>), Arc<PackSet>> = HashMap::new();
-    let base = args.packs.packs.clone();
-    let mut host = plugin::Host::default();
-    let named = host.named(&args.packs.plugins);
-    let mut set_for = |cfg: &Option<Arc<Config>>| -> Result<Arc<PackSet>> {
-        let mut extra = base.clone();
-        let mut listed = Vec::new();
-        if let Some(c) = cfg {
-            extra.extend(c.packs.iter().cloned());
-            listed.extend(c.plugins.iter().cloned());
-        }
-        let k = (extra, listed);
-        if let Some(s) = sets.get(&k) {
-            return Ok(s.clone());
-        }
-        let mut s = packs::load(&k.0, true)?;
-        host.add(&mut s, &named);
-        if let Some(c) = cfg {
-            let configured = host.configured(&c.dir, &c.plugins);
-            host.add(&mut s, &configured);
-        }
-        let s = Arc::new(s);
-        sets.insert(k, s.clone());
-        Ok(s)
-    };
+    let mut sets = Sets::new(&args.packs.packs, &args.packs.plugins);
     let mut work = Vec::with_capacity(jobs.len());
     for j in jobs {
-        let set = set_for(&j.config)?;
+        let set = sets.for_config(j.config.as_deref())?;
         let limits = limits_for(args, j.config.as_deref());
-        work.push((j, set, limits));
+        let settings = set
+            .key
+            .map(|k| settings_key(k, j.config.as_deref(), limits));
+        work.push((j, set, limits, settings));
     }
-    let default_set = set_for(&None)?;
-    let rules = crate::output::sarif::driver_rules(
-        std::iter::once(default_set.as_ref()).chain(sets.values().map(Arc::as_ref)),
-    );
+    let default_set = sets.for_config(None)?;
+    // Only SARIF lists the rules, and so needs every set compiled.
+    let rules = if args.format == OutputFormat::Sarif {
+        let all = std::iter::once(default_set.packs()?.clone()).chain(sets.compiled()?);
+        crate::output::sarif::driver_rules(all.collect::<Vec<_>>().iter().map(Arc::as_ref))
+    } else {
+        Vec::new()
+    };
+    let cache = args.cache.root().and_then(|root| Cache::open(&root));
     let color = args.output.is_none()
         && !args.diff
         && std::io::stdout().is_terminal()
@@ -151,15 +131,21 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     for chunk in work.chunks(CHUNK) {
         let results: Vec<Result<(FileResult, Option<cross::Key>)>> = chunk
             .par_iter()
-            .map(|(j, set, limits)| lint_one(j, set, *limits, &keep))
+            .map(|(j, set, limits, settings)| {
+                let cached = cache.as_ref().zip(*settings);
+                lint_one(j, set, *limits, &keep, cached)
+            })
             .collect();
-        // Human output renders each file on any thread (miette's excerpts
-        // cost more than the linting); the others write in order as they go.
+        // Files are rendered on any thread (miette's excerpts cost more than
+        // the linting) and written in order; the HTML page, which keeps every
+        // report, and --fix/--diff write as they go.
         let parallel = sink.parallel().is_some() && !(args.fix || args.diff);
         let mut rendered_later = Vec::new();
         for r in results {
             let (mut r, mut key) = match r {
                 Ok(ok) => ok,
+                // Packs that do not load stop the run, as they would at start.
+                Err(e) if e.is::<PackFailure>() => return Err(e),
                 Err(e) => {
                     error(lang, &e);
                     tally.failed += 1;
@@ -185,6 +171,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
                             && let Some(k) = &mut key
                         {
                             k.kept = None;
+                            k.entry = None;
                         }
                     }
                     Err(e) => {
@@ -207,11 +194,12 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
                 write(sink.file(r), &mut out)?;
             }
         }
-        if let Some(render) = sink.parallel().filter(|_| parallel) {
-            let texts: Vec<String> = rendered_later.par_iter().map(&render).collect();
-            for text in texts {
-                write(text, &mut out)?;
-            }
+        let texts: Vec<String> = match sink.parallel().filter(|_| parallel) {
+            Some(render) => rendered_later.par_iter().map(&render).collect(),
+            None => Vec::new(),
+        };
+        for text in texts {
+            write(sink.rendered(text), &mut out)?;
         }
     }
     let limits = limits_for(args, None);
@@ -224,6 +212,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         lang,
         limits,
         &keep,
+        cache
+            .as_ref()
+            .zip(default_set.key.map(|k| settings_key(k, None, limits))),
         &mut |mut r| {
             finish_one(
                 &mut r,
@@ -289,7 +280,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
             Lang::En => eprintln!("gklint: fixed {} findings", tally.fixed),
         }
     }
-    if tally.failed > 0 || host.failed {
+    if tally.failed > 0 || sets.failed() {
         return Ok(ExitCode::from(2));
     }
     let threshold = match args.fail_on {
@@ -330,6 +321,19 @@ fn limits_for(args: &CheckArgs, config: Option<&Config>) -> Limits {
             .or(config.and_then(|c| c.timeout))
             .unwrap_or(d.timeout),
     }
+}
+
+/// What a file's findings depend on besides its name and bytes: the packs
+/// and plugins, the config governing it, and the limits.
+fn settings_key(packs: Key, config: Option<&Config>, limits: Limits) -> Key {
+    let mut k = KeyBuilder::new("settings");
+    k.key(packs)
+        .u64(limits.max_file_size)
+        .u64(limits.timeout.as_nanos() as u64);
+    if let Some(c) = config {
+        k.path(&c.dir).str(&c.text);
+    }
+    k.finish()
 }
 
 /// Baseline filtering or recording, once a file's findings are final.
@@ -419,9 +423,10 @@ fn jobs(args: &CheckArgs) -> Result<(Vec<Job>, Vec<PathBuf>)> {
 
 fn lint_one(
     j: &Job,
-    packs: &Arc<PackSet>,
+    set: &Arc<Set>,
     limits: Limits,
     keep: &cross::Keep,
+    cached: Option<(&Cache, Key)>,
 ) -> Result<(FileResult, Option<cross::Key>)> {
     let started = Instant::now();
     let (bytes, format) = match &j.bytes {
@@ -431,6 +436,43 @@ fn lint_one(
         ),
         None => read_report_within(&j.path, limits.max_file_size)?,
     };
+    let abs = std::path::absolute(&j.path).unwrap_or_else(|_| j.path.clone());
+    let cached = cached.map(|(cache, settings)| {
+        let mut k = KeyBuilder::new("file");
+        k.key(settings).str(&j.name);
+        if j.config.is_some() {
+            // Per-path overrides in the config match the absolute path.
+            k.path(&abs);
+        }
+        (cache, k.bytes(&bytes).finish())
+    });
+    let cross_key = |office_year: Option<(String, i32)>, kept, entry| {
+        office_year.map(|(office, year)| cross::Key {
+            path: j.path.clone(),
+            name: j.name.clone(),
+            stdin: j.bytes.clone(),
+            office,
+            year,
+            options: options_for(j, &abs).0,
+            packs: set.clone(),
+            limits,
+            kept,
+            entry,
+        })
+    };
+    if let Some((cache, key)) = cached
+        && let Some(hit) = cache.get::<FileEntry>(key)
+    {
+        let source = hit.source(&j.name, bytes, format)?;
+        let office_year = hit.office_year.map(|(o, y)| (o.into_owned(), y));
+        let result = FileResult {
+            path: j.name.clone(),
+            source,
+            diagnostics: hit.diagnostics.into_owned(),
+        };
+        return Ok((result, cross_key(office_year, None, Some(key))));
+    }
+    let packs = set.packs()?;
     let timeout = limits.timeout;
     let cancel = Cancel::new(move || started.elapsed() > timeout);
     let timed_out = || {
@@ -445,11 +487,7 @@ fn lint_one(
     if cancel.is_cancelled() {
         return Err(timed_out());
     }
-    let abs = std::path::absolute(&j.path).unwrap_or_else(|_| j.path.clone());
-    let (mut options, kind) = j
-        .config
-        .as_ref()
-        .map_or_else(|| (Options::default(), None), |c| c.options_for(&abs));
+    let (mut options, kind) = options_for(j, &abs);
     if kind.is_some() {
         parsed.report.office_kind = kind;
     }
@@ -469,25 +507,32 @@ fn lint_one(
             diagnostics.retain(|d| !s.suppresses(d));
         }
     }
-    let key = cross::Key::of(&parsed.report).map(|(office, year)| cross::Key {
-        path: j.path.clone(),
-        name: j.name.clone(),
-        stdin: j.bytes.clone(),
-        office,
-        year,
-        options,
-        packs: packs.clone(),
-        limits,
-        kept: keep
-            .room_for(&parsed.source)
-            .then(|| Arc::new(cross::Kept::new(&parsed.source, parsed.report))),
-    });
+    let office_year = cross::Key::of(&parsed.report);
+    if let Some((cache, key)) = cached {
+        let entry = FileEntry::new(
+            &parsed.source,
+            &diagnostics,
+            office_year.as_ref().map(|(o, y)| (o.as_str(), *y)),
+        );
+        cache.put(key, &entry);
+    }
+    let kept = office_year.is_some() && keep.room_for(&parsed.source);
+    let kept = kept.then(|| Arc::new(cross::Kept::new(&parsed.source, parsed.report)));
+    let key = cross_key(office_year, kept, cached.map(|c| c.1));
     let result = FileResult {
         path: j.name.clone(),
         source: parsed.source,
         diagnostics,
     };
     Ok((result, key))
+}
+
+/// The options of a file from the config governing it, and the kind of
+/// office the config says it is.
+fn options_for(j: &Job, abs: &Path) -> (Options, Option<gklint_engine::model::OfficeKind>) {
+    j.config
+        .as_ref()
+        .map_or_else(|| (Options::default(), None), |c| c.options_for(abs))
 }
 
 /// Applies (or, with `diff_only`, shows) one file's fixes; the number of

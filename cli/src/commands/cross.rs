@@ -22,13 +22,14 @@ use gklint_engine::cancel::Cancel;
 use gklint_engine::cross::{self, Input, office_key};
 use gklint_engine::lint::Options;
 use gklint_engine::model::Report;
-use gklint_engine::pack::PackSet;
 use gklint_engine::read::Format;
 use gklint_engine::source::SourceFile;
 use gklint_engine::suppress::Suppressions;
 use rayon::prelude::*;
 
+use super::sets::Set;
 use crate::args::Lang;
+use crate::cache::{self, Cache, CrossEntry, FileEntry, HistoryEntry, KeyBuilder};
 use crate::input::{collect, read_report_within};
 use crate::limits::Limits;
 use crate::output::FileResult;
@@ -42,10 +43,12 @@ pub struct Key {
     pub office: String,
     pub year: i32,
     pub options: Options,
-    pub packs: Arc<PackSet>,
+    pub packs: Arc<Set>,
     pub limits: Limits,
     /// The report as first read, when the budget allowed keeping it.
     pub kept: Option<Arc<Kept>>,
+    /// The file's key in the result cache, while the file is as it was read.
+    pub entry: Option<cache::Key>,
 }
 
 /// What the cross checks read of a report: its text and its model's title,
@@ -153,18 +156,22 @@ const BATCH: usize = 64;
 /// to `emit`, as a result holding only those findings. A history folder that
 /// does not exist is an error; a file that cannot be read again is skipped
 /// with a warning.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     keys: Vec<Key>,
     history: &[PathBuf],
-    default: &Arc<PackSet>,
+    default: &Arc<Set>,
     lang: Lang,
     limits: Limits,
     keep: &Keep,
+    cache: Option<(&Cache, cache::Key)>,
     emit: &mut dyn FnMut(FileResult),
 ) -> Result<()> {
     let run_files = keys.len();
     let mut keys = keys;
-    keys.extend(history_keys(&keys, history, default, lang, limits, keep)?);
+    keys.extend(history_keys(
+        &keys, history, default, lang, limits, keep, cache,
+    )?);
     // One office may be written with the larger areas before its name in
     // one year and without them in another (淮安市洪泽区 / 洪泽区).
     let names: Vec<String> = keys.iter().map(|k| k.office.clone()).collect();
@@ -214,29 +221,126 @@ pub fn run(
             k.kept = None;
         }
     }
+    let cache = cache.map(|c| c.0);
     let mut batch: Vec<Vec<usize>> = Vec::new();
     let mut size = 0;
     for job in jobs {
         size += job.len();
         batch.push(job);
         if size >= BATCH {
-            check_batch(&keys, run_files, &std::mem::take(&mut batch), lang, emit);
+            let groups = std::mem::take(&mut batch);
+            emit_batch(&keys, run_files, &groups, lang, cache, emit);
             size = 0;
         }
     }
     if !batch.is_empty() {
-        check_batch(&keys, run_files, &batch, lang, emit);
+        emit_batch(&keys, run_files, &batch, lang, cache, emit);
     }
     Ok(())
 }
 
+/// A group's findings: each compared run file that has some, by its place
+/// in the group.
+type Found = Vec<(usize, FileResult)>;
+
+/// Checks a batch of groups, taking from the cache what it has, and emits
+/// the findings in group order (the same with the cache as without).
+fn emit_batch(
+    keys: &[Key],
+    run_files: usize,
+    groups: &[Vec<usize>],
+    lang: Lang,
+    cache: Option<&Cache>,
+    emit: &mut dyn FnMut(FileResult),
+) {
+    let cache_keys: Vec<Option<cache::Key>> = groups
+        .iter()
+        .map(|g| cache.and_then(|_| group_key(keys, run_files, g)))
+        .collect();
+    let hits: Vec<Option<Found>> = groups
+        .par_iter()
+        .zip(&cache_keys)
+        .map(|(g, k)| from_cache(keys, g, cache?, (*k)?))
+        .collect();
+    let missed: Vec<Vec<usize>> = groups
+        .iter()
+        .zip(&hits)
+        .filter(|(_, h)| h.is_none())
+        .map(|(g, _)| g.clone())
+        .collect();
+    let mut checked = check_batch(keys, run_files, &missed, lang).into_iter();
+    for ((hit, group_key), _) in hits.into_iter().zip(&cache_keys).zip(groups) {
+        let found = match hit {
+            Some(found) => found,
+            None => {
+                let (found, complete) = checked.next().unwrap_or_default();
+                // A file that could not be read again is not compared: that
+                // result is not one to keep.
+                if let (Some(c), Some(k), true) = (cache, group_key, complete) {
+                    let entry = CrossEntry {
+                        found: found
+                            .iter()
+                            .map(|(i, r)| (*i, r.diagnostics.clone()))
+                            .collect(),
+                    };
+                    c.put(*k, &entry);
+                }
+                found
+            }
+        };
+        for (_, r) in found {
+            emit(r);
+        }
+    }
+}
+
+/// The cache key of comparing a group: its files' own keys, in order, and
+/// which of them belong to the run. `None` when a file has none (changed by
+/// `--fix`, or the run has no cache).
+fn group_key(keys: &[Key], run_files: usize, group: &[usize]) -> Option<cache::Key> {
+    let mut k = KeyBuilder::new("cross");
+    for &i in group {
+        k.key(keys[i].entry?).u64(u64::from(i < run_files));
+    }
+    Some(k.finish())
+}
+
+/// A group's findings from the cache, with each file's source made again
+/// from its bytes; `None` when anything is missing.
+fn from_cache(keys: &[Key], group: &[usize], cache: &Cache, key: cache::Key) -> Option<Found> {
+    let entry: CrossEntry = cache.get(key)?;
+    let mut out = Vec::with_capacity(entry.found.len());
+    for (local, diagnostics) in entry.found {
+        let k = &keys[*group.get(local)?];
+        let (bytes, format) = match &k.stdin {
+            Some(b) => (
+                b.as_ref().clone(),
+                Format::from_path(&k.name).unwrap_or(Format::Text),
+            ),
+            None => read_report_within(&k.path, k.limits.max_file_size).ok()?,
+        };
+        let file: FileEntry = cache.get(k.entry?)?;
+        let source = file.source(&k.name, bytes, format).ok()?;
+        out.push((
+            local,
+            FileResult {
+                path: k.name.clone(),
+                source,
+                diagnostics,
+            },
+        ));
+    }
+    Some(out)
+}
+
+/// Compares each group's reports; per group, its findings and whether every
+/// file of it could be read.
 fn check_batch(
     keys: &[Key],
     run_files: usize,
     groups: &[Vec<usize>],
     lang: Lang,
-    emit: &mut dyn FnMut(FileResult),
-) {
+) -> Vec<(Found, bool)> {
     let files: Vec<usize> = groups.iter().flatten().copied().collect();
     let parsed: Vec<Option<Arc<Kept>>> = files
         .par_iter()
@@ -273,8 +377,11 @@ fn check_batch(
             (idx, found)
         })
         .collect();
+    let mut out = Vec::with_capacity(groups.len());
     for ((group, (idx, found)), g) in groups.iter().zip(checked).zip(0..) {
         let mine = local(g);
+        let complete = mine.iter().all(Option::is_some);
+        let mut results = Vec::new();
         let mut by_file: BTreeMap<usize, Vec<_>> = BTreeMap::new();
         for f in found {
             let k = idx[f.report];
@@ -318,13 +425,19 @@ fn check_batch(
             diagnostics.sort_by(|a, b| {
                 (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
             });
-            emit(FileResult {
-                path: key.name.clone(),
-                source: p.source.clone(),
-                diagnostics,
-            });
+            let place = group.iter().position(|&i| i == idx[local]).unwrap_or(0);
+            results.push((
+                place,
+                FileResult {
+                    path: key.name.clone(),
+                    source: p.source.clone(),
+                    diagnostics,
+                },
+            ));
         }
+        out.push((results, complete));
     }
+    out
 }
 
 /// Reads a file again, the way the run read it the first time.
@@ -340,7 +453,7 @@ fn reparse(key: &Key) -> Result<Arc<Kept>> {
         &key.name,
         bytes,
         format,
-        &key.packs.catalog,
+        &key.packs.packs()?.catalog,
         key.limits.timeout,
         &Cancel::default(),
     )?;
@@ -349,13 +462,15 @@ fn reparse(key: &Key) -> Result<Arc<Kept>> {
 
 /// The keys of the report files under the history folders, leaving out
 /// files that are also part of the run.
+#[allow(clippy::too_many_arguments)]
 fn history_keys(
     run: &[Key],
     history: &[PathBuf],
-    packs: &Arc<PackSet>,
+    packs: &Arc<Set>,
     lang: Lang,
     limits: Limits,
     keep: &Keep,
+    cache: Option<(&Cache, cache::Key)>,
 ) -> Result<Vec<Key>> {
     if history.is_empty() {
         return Ok(Vec::new());
@@ -373,23 +488,23 @@ fn history_keys(
         })
         .collect();
     type Read = Result<Option<(OfficeYear, Option<Arc<Kept>>)>>;
-    let read: Vec<(PathBuf, Read)> = files
+    let read: Vec<(PathBuf, Read, Option<cache::Key>)> = files
         .into_par_iter()
         .map(|p| {
-            let k = parse(&p, packs, limits).map(|parsed| {
-                let key = Key::of(&parsed.report)?;
-                let kept = keep
-                    .room_for(&parsed.source)
-                    .then(|| Arc::new(Kept::of(parsed)));
-                Some((key, kept))
-            });
-            (p, k)
+            let (k, entry) = match read_report_within(&p, limits.max_file_size) {
+                Ok((bytes, format)) => {
+                    history_report(&p, bytes, format, packs, limits, keep, cache)
+                }
+                Err(e) => (Err(e), None),
+            };
+            (p, k, entry)
         })
         .collect();
     let mut out = Vec::new();
-    for (p, r) in read {
+    for (p, r, entry) in read {
         match r {
             Ok(Some(((office, year), kept))) => out.push(Key {
+                entry,
                 name: p.display().to_string(),
                 path: p,
                 stdin: None,
@@ -416,14 +531,63 @@ fn history_keys(
     Ok(out)
 }
 
-fn parse(path: &Path, packs: &PackSet, limits: Limits) -> Result<Parsed> {
-    let (bytes, format) = read_report_within(path, limits.max_file_size)?;
-    crate::pdf::parse_within(
-        &path.display().to_string(),
-        bytes,
-        format,
-        &packs.catalog,
-        limits.timeout,
-        &Cancel::default(),
-    )
+/// The office and year of a history report (from the cache when it has
+/// them), the report itself when read and the budget allows keeping it, and
+/// its cache key.
+#[allow(clippy::type_complexity)]
+fn history_report(
+    path: &Path,
+    bytes: Vec<u8>,
+    format: Format,
+    packs: &Set,
+    limits: Limits,
+    keep: &Keep,
+    cache: Option<(&Cache, cache::Key)>,
+) -> (
+    Result<Option<(OfficeYear, Option<Arc<Kept>>)>>,
+    Option<cache::Key>,
+) {
+    let name = path.display().to_string();
+    let cached = cache.map(|(c, settings)| {
+        let key = KeyBuilder::new("history")
+            .key(settings)
+            .str(&name)
+            .bytes(&bytes)
+            .finish();
+        (c, key)
+    });
+    if let Some((c, key)) = cached
+        && let Some(hit) = c.get::<HistoryEntry>(key)
+    {
+        return (Ok(hit.office_year.map(|k| (k, None))), Some(key));
+    }
+    let parsed = match packs.packs().and_then(|p| {
+        crate::pdf::parse_within(
+            &name,
+            bytes,
+            format,
+            &p.catalog,
+            limits.timeout,
+            &Cancel::default(),
+        )
+    }) {
+        Ok(p) => p,
+        Err(e) => return (Err(e), None),
+    };
+    let office_year = Key::of(&parsed.report);
+    if let Some((c, key)) = cached {
+        c.put(
+            key,
+            &HistoryEntry {
+                office_year: office_year.clone(),
+            },
+        );
+    }
+    let read = office_year.map(|key| {
+        let kept = keep
+            .room_for(&parsed.source)
+            .then(|| Arc::new(Kept::of(parsed)));
+        (key, kept)
+    });
+    (Ok(read), cached.map(|c| c.1))
 }

@@ -6,6 +6,7 @@ mod extract;
 mod parse;
 mod plugin;
 mod rules;
+mod sets;
 mod test_pack;
 
 use std::process::ExitCode;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Lsp { .. } => gklint_lsp::run_stdio(),
         Command::Plugin { command } => plugin::run(command),
         Command::Init { force } => init(force),
+        Command::Clean { cache_dir } => clean(cache_dir),
     }
 }
 
@@ -45,5 +47,15 @@ fn init(force: bool) -> Result<ExitCode> {
     }
     std::fs::write(path, crate::config::STARTER)?;
     println!("已写入 {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gklint clean`: empties the result cache of `gklint check`.
+fn clean(dir: Option<std::path::PathBuf>) -> Result<ExitCode> {
+    let Some(root) = dir.or_else(crate::cache::default_root) else {
+        anyhow::bail!("找不到缓存目录（HOME 与 XDG_CACHE_HOME 均未设置）；请用 --cache-dir 指定");
+    };
+    let n = crate::cache::clean(&root)?;
+    println!("已清除缓存 {}（{n} 个版本的缓存目录）", root.display());
     Ok(ExitCode::SUCCESS)
 }

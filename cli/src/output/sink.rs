@@ -28,6 +28,12 @@ pub trait Sink {
     fn parallel(&self) -> Option<Render<'_>> {
         None
     }
+    /// The output of a text made by [`Sink::parallel`]'s renderer, the
+    /// files' texts given in order: what depends on the files before (a
+    /// separator) is settled here.
+    fn rendered(&mut self, text: String) -> String {
+        text
+    }
     /// Before the findings that compare reports across years.
     fn cross(&mut self) -> String {
         String::new()
@@ -91,10 +97,27 @@ impl Sink for Json {
         "[".into()
     }
     fn file(&mut self, r: FileResult) -> String {
+        let text = Self::render(&r);
+        self.rendered(text)
+    }
+    fn parallel(&self) -> Option<Render<'_>> {
+        Some(Box::new(Self::render))
+    }
+    fn rendered(&mut self, text: String) -> String {
+        first_without_comma(&mut self.items, text, 1)
+    }
+    fn finish(&mut self, _: &Totals) -> String {
+        if self.items == 0 { "]\n" } else { "\n]\n" }.into()
+    }
+}
+
+impl Json {
+    /// A file's objects, each after ",\n" (the first comma of the array is
+    /// taken off in order).
+    fn render(r: &FileResult) -> String {
         let mut out = String::new();
-        for f in json::findings(std::slice::from_ref(&r)) {
-            out.push_str(if self.items == 0 { "\n" } else { ",\n" });
-            self.items += 1;
+        for f in json::findings(std::slice::from_ref(r)) {
+            out.push_str(",\n");
             let text = serde_json::to_string_pretty(&f).unwrap_or_else(|_| "{}".into());
             for (i, line) in text.lines().enumerate() {
                 if i > 0 {
@@ -106,9 +129,18 @@ impl Sink for Json {
         }
         out
     }
-    fn finish(&mut self, _: &Totals) -> String {
-        if self.items == 0 { "]\n" } else { "\n]\n" }.into()
+}
+
+/// `text` (items each after ",\n") with the first `cut` bytes taken off
+/// when it holds the list's first item.
+fn first_without_comma(items: &mut usize, mut text: String, cut: usize) -> String {
+    if !text.is_empty() {
+        if *items == 0 {
+            text.drain(..cut);
+        }
+        *items += 1;
     }
+    text
 }
 
 /// Formats whose every finding is a line of its own.
@@ -117,6 +149,10 @@ struct Lines(fn(&[FileResult]) -> String);
 impl Sink for Lines {
     fn file(&mut self, r: FileResult) -> String {
         (self.0)(std::slice::from_ref(&r))
+    }
+    fn parallel(&self) -> Option<Render<'_>> {
+        let render = self.0;
+        Some(Box::new(move |r| render(std::slice::from_ref(r))))
     }
     fn finish(&mut self, _: &Totals) -> String {
         String::new()
@@ -133,19 +169,29 @@ impl Sink for Sarif {
         sarif::begin()
     }
     fn file(&mut self, r: FileResult) -> String {
-        let mut out = String::new();
-        for v in sarif::results(&r, &self.rules) {
-            if self.items > 0 {
-                out.push_str(",\n");
-            }
-            self.items += 1;
-            out.push_str("      ");
-            out.push_str(&serde_json::to_string(&v).unwrap_or_else(|_| "{}".into()));
-        }
-        out
+        let text = self.render(&r);
+        self.rendered(text)
+    }
+    fn parallel(&self) -> Option<Render<'_>> {
+        Some(Box::new(|r| self.render(r)))
+    }
+    fn rendered(&mut self, text: String) -> String {
+        first_without_comma(&mut self.items, text, 2)
     }
     fn finish(&mut self, _: &Totals) -> String {
         sarif::finish(std::mem::take(&mut self.rules))
+    }
+}
+
+impl Sarif {
+    /// A file's results, each after ",\n".
+    fn render(&self, r: &FileResult) -> String {
+        let mut out = String::new();
+        for v in sarif::results(r, &self.rules) {
+            out.push_str(",\n      ");
+            out.push_str(&serde_json::to_string(&v).unwrap_or_else(|_| "{}".into()));
+        }
+        out
     }
 }
 
@@ -157,6 +203,9 @@ impl Sink for Junit {
     }
     fn file(&mut self, r: FileResult) -> String {
         junit::file(&r)
+    }
+    fn parallel(&self) -> Option<Render<'_>> {
+        Some(Box::new(junit::file))
     }
     fn finish(&mut self, _: &Totals) -> String {
         junit::END.into()

@@ -9,7 +9,7 @@
 use std::fmt;
 
 /// Extracted text and where each piece of it stands in the original file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Extraction {
     pub text: String,
     /// Sorted by `start`; a place covers the text up to the next place.
@@ -18,7 +18,7 @@ pub struct Extraction {
     pub encoding: Option<crate::source::Encoding>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Place {
     /// Byte offset in the extracted text.
     pub start: usize,
@@ -26,7 +26,7 @@ pub struct Place {
 }
 
 /// A place a person can find in the original file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Location {
     /// The n-th paragraph outside tables (1-based): 第12段.
     Paragraph(u32),

@@ -4,7 +4,7 @@
 use std::fmt;
 
 /// The encodings gklint reads and writes back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Encoding {
     Utf8,
@@ -82,7 +82,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         });
     }
     // A NUL byte never occurs in UTF-8 or GB18030 text: this is a binary file.
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(DecodeError::Binary { offset });
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
