@@ -90,7 +90,6 @@ pub enum Command {
         #[arg(long)]
         stdio: bool,
     },
-    /// 管理原生插件：信任配置文件中列出的插件。
     /// 删除 gklint check 的结果缓存。
     #[command(after_help = "示例：\n  gklint clean\n  gklint clean --cache-dir 缓存目录/")]
     Clean {
@@ -98,6 +97,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR", env = "GKLINT_CACHE_DIR")]
         cache_dir: Option<PathBuf>,
     },
+    /// 管理原生插件：信任配置文件中列出的插件。
     #[command(
         after_help = "示例：\n  gklint plugin trust 插件/libmy_province.so\n\n配置文件（plugins: [..]）列出的插件只有在你的信任文件中记有其 SHA-256 时才会加载；\n信任文件位于 $XDG_CONFIG_HOME/gklint/trusted-plugins.json（或 ~/.config/gklint/，可用 GKLINT_TRUST_FILE 指定）。"
     )]

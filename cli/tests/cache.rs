@@ -316,3 +316,31 @@ fn a_cache_that_cannot_be_written_is_said_once_and_the_run_goes_on() {
         "{err}"
     );
 }
+
+#[test]
+fn a_pack_that_does_not_load_stops_the_run_before_any_output() {
+    let dir = folder(&[("r.txt", support::SEED_001)]);
+    let cache = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("bad.yaml");
+    std::fs::write(
+        &pack,
+        "pack: bad\nname: 坏\nversion: \"1\"\nrules:\n  - id: [unclosed\n",
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let out = gklint()
+            .env("GKLINT_CACHE_DIR", cache.path())
+            .args(["check", "--format", "json", "--pack"])
+            .arg(&pack)
+            .arg(dir.path().join("r.txt"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            out.stdout.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("bad.yaml:5:"));
+    }
+}

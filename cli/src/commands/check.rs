@@ -446,14 +446,14 @@ fn lint_one(
         }
         (cache, k.bytes(&bytes).finish())
     });
-    let cross_key = |office_year: Option<(String, i32)>, kept, entry| {
+    let cross_key = |office_year: Option<(String, i32)>, options, kept, entry| {
         office_year.map(|(office, year)| cross::Key {
             path: j.path.clone(),
             name: j.name.clone(),
             stdin: j.bytes.clone(),
             office,
             year,
-            options: options_for(j, &abs).0,
+            options,
             packs: set.clone(),
             limits,
             kept,
@@ -470,7 +470,8 @@ fn lint_one(
             source,
             diagnostics: hit.diagnostics.into_owned(),
         };
-        return Ok((result, cross_key(office_year, None, Some(key))));
+        let options = options_for(j, &abs).0;
+        return Ok((result, cross_key(office_year, options, None, Some(key))));
     }
     let packs = set.packs()?;
     let timeout = limits.timeout;
@@ -518,7 +519,7 @@ fn lint_one(
     }
     let kept = office_year.is_some() && keep.room_for(&parsed.source);
     let kept = kept.then(|| Arc::new(cross::Kept::new(&parsed.source, parsed.report)));
-    let key = cross_key(office_year, kept, cached.map(|c| c.1));
+    let key = cross_key(office_year, options, kept, cached.map(|c| c.1));
     let result = FileResult {
         path: j.name.clone(),
         source: parsed.source,

@@ -1,8 +1,9 @@
 //! The pack sets of a `check` run: the built-in packs plus `--pack` and
 //! `--plugin`, plus a config's packs and its trusted plugins. Each set is
 //! keyed for the result cache by its packs' text, and
-//! compiled only when a file first needs it: a run whose files are all in
-//! the cache compiles nothing. Sets with plugins are not cached.
+//! compiled when a file first needs it: a run with the built-in packs whose
+//! files are all in the cache compiles nothing. Sets with plugins are not
+//! cached.
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -78,9 +79,10 @@ impl Sets {
     }
 
     /// The set for files governed by `config`. Its packs' files are read
-    /// now (a missing pack is an error at start); a set with plugins is
-    /// compiled now too, so that a plugin refused or clashing is said at
-    /// start, whatever the cache holds.
+    /// now (a missing pack is an error at start). A set with a user's pack
+    /// or a plugin is compiled now too, so that a pack that does not load,
+    /// or a plugin refused or clashing, is said at start whatever the cache
+    /// holds; the built-in packs alone wait for a file that needs them.
     pub fn for_config(&mut self, config: Option<&Config>) -> Result<Arc<Set>> {
         let mut extra = self.base.clone();
         let mut listed = Vec::new();
@@ -103,7 +105,9 @@ impl Sets {
             compiled: OnceLock::new(),
             inputs,
         };
-        if !plugins.is_empty() {
+        // Built-in packs always load (a test sees to it); a user's pack may
+        // not, and is said at start, before any output, as without a cache.
+        if !plugins.is_empty() || !k.0.is_empty() {
             let mut s = packs::compile(&set.inputs)?;
             self.host.add(&mut s, &self.named);
             self.host.add(&mut s, &configured);
