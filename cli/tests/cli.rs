@@ -1,17 +1,14 @@
 //! The command line as a user runs it: formats, exit codes, pack errors.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn corpus(rel: &str) -> String {
-    format!(
-        "{}/../tests/fixtures/corpus/{rel}",
-        env!("CARGO_MANIFEST_DIR")
-    )
-}
+mod support;
 
-fn gklint() -> Command {
-    Command::cargo_bin("gklint").expect("binary built")
+use support::gklint;
+
+/// A corpus file's path as a string, for argument lists.
+fn corpus(rel: &str) -> String {
+    support::corpus(rel).display().to_string()
 }
 
 #[test]

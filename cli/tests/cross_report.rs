@@ -7,27 +7,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
+mod support;
+
+use support::{fixture, gklint, json_of};
 
 const P2021: &str = "corpus/real/013_pingtan-2021.txt";
 const P2022: &str = "corpus/real/022_pingtan-2022.txt";
 const P2023: &str = "corpus/real/023_pingtan-2023.txt";
 const P2024: &str = "corpus/real/017_pingtan-2024.txt";
 const BROKEN_2022: &str = "cross/broken-carry-over/022_pingtan-2022-broken.txt";
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures")
-        .join(rel)
-}
-
-fn gklint() -> Command {
-    Command::cargo_bin("gklint").expect("binary built")
-}
-
-fn json_of(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out).expect("JSON output")
-}
 
 fn findings(args: &[&str], files: &[PathBuf]) -> (Vec<serde_json::Value>, Option<i32>) {
     let out = gklint()

@@ -8,8 +8,10 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 
+mod support;
+
 fn gklint() -> Command {
-    let mut c = Command::cargo_bin("gklint").expect("binary built");
+    let mut c = support::gklint();
     // Generous for a debug build on a busy 2-core machine; the per-file
     // limit (10 s by default) ends a file long before.
     c.timeout(Duration::from_secs(60));

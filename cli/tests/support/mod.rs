@@ -18,6 +18,13 @@ pub fn corpus(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// A file under `tests/fixtures/`.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(rel)
+}
+
 pub fn gklint() -> Command {
     Command::cargo_bin("gklint").expect("binary built")
 }
