@@ -344,3 +344,57 @@ fn a_pack_that_does_not_load_stops_the_run_before_any_output() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("bad.yaml:5:"));
     }
 }
+
+#[test]
+fn comparisons_with_history_reports_are_cached_and_follow_their_changes() {
+    let dir = folder(&[
+        ("history/2021.txt", "real/013_pingtan-2021.txt"),
+        (
+            "now/2022.txt",
+            "../cross/broken-carry-over/022_pingtan-2022-broken.txt",
+        ),
+    ]);
+    let cache = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history");
+    let args = ["--format", "json", "--history", history.to_str().unwrap()];
+    let now = dir.path().join("now");
+    let (fresh, _) = check(
+        cache.path(),
+        &[
+            "--no-cache",
+            "--format",
+            "json",
+            "--history",
+            history.to_str().unwrap(),
+        ],
+        &[&now],
+    );
+    let (first, _) = check(cache.path(), &args, &[&now]);
+    let (second, _) = check(cache.path(), &args, &[&now]);
+    assert_eq!(first, fresh);
+    assert_eq!(second, fresh);
+    assert!(fresh.contains("\"rule\": \"cross-carry-over\""), "{fresh}");
+
+    mark(cache.path());
+    let (marked, _) = check(cache.path(), &args, &[&now]);
+    assert!(messages(&marked).iter().all(|(_, m)| m == MARK), "{marked}");
+
+    // The history folder's report replaced by another year's: no pair is
+    // left, so the cached comparison must not be shown; the file's own
+    // findings still come from the cache.
+    std::fs::copy(
+        support::fixture("cross/broken-carry-over/022_pingtan-2022-broken.txt"),
+        history.join("2021.txt"),
+    )
+    .unwrap();
+    let (after, _) = check(cache.path(), &args, &[&now]);
+    let v: serde_json::Value = serde_json::from_str(&after).unwrap();
+    let found = v.as_array().unwrap();
+    assert!(!found.is_empty());
+    assert!(
+        found
+            .iter()
+            .all(|f| f["message"] == MARK && !f["rule"].as_str().unwrap().starts_with("cross-")),
+        "{after}"
+    );
+}
