@@ -105,6 +105,41 @@ pub fn packs_key(inputs: &[PackInput]) -> Key {
     key.finish()
 }
 
+/// A file's place in the cache: the key of its entry, and the key of its
+/// bytes alone (to tell, when the file is read again, that it is the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cached {
+    pub entry: Key,
+    pub bytes: Key,
+}
+
+impl Cached {
+    /// `kind` (`file`, `history`) with what else the entry depends on, then the bytes.
+    pub fn new(
+        kind: &str,
+        settings: Key,
+        name: &str,
+        extra: Option<&Path>,
+        bytes: &[u8],
+    ) -> Cached {
+        let bytes = KeyBuilder::new("bytes").bytes(bytes).finish();
+        let mut k = KeyBuilder::new(kind);
+        k.key(settings).str(name);
+        if let Some(p) = extra {
+            k.path(p);
+        }
+        Cached {
+            entry: k.key(bytes).finish(),
+            bytes,
+        }
+    }
+
+    /// Whether `bytes` are the bytes this entry was made from.
+    pub fn is_of(&self, bytes: &[u8]) -> bool {
+        KeyBuilder::new("bytes").bytes(bytes).finish() == self.bytes
+    }
+}
+
 /// What the cache keeps of one linted file.
 #[derive(Serialize, Deserialize)]
 pub struct FileEntry<'a> {
@@ -320,6 +355,17 @@ mod tests {
         let a = KeyBuilder::new("t").str("ab").str("c").finish();
         let b = KeyBuilder::new("t").str("a").str("bc").finish();
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn an_entry_knows_its_bytes() {
+        let settings = KeyBuilder::new("t").finish();
+        let c = Cached::new("file", settings, "a.txt", None, "报告".as_bytes());
+        assert!(c.is_of("报告".as_bytes()));
+        assert!(!c.is_of("报告。".as_bytes()));
+        let elsewhere = Cached::new("file", settings, "b.txt", None, "报告".as_bytes());
+        assert_eq!(c.bytes, elsewhere.bytes);
+        assert_ne!(c.entry, elsewhere.entry, "the name is part of the key");
     }
 
     #[test]

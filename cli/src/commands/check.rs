@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use super::cross;
 use super::sets::{PackFailure, Set, Sets};
 use crate::args::{CheckArgs, FailOn, Lang, OutputFormat};
-use crate::cache::{Cache, FileEntry, Key, KeyBuilder};
+use crate::cache::{Cache, Cached, FileEntry, Key, KeyBuilder};
 use crate::config::{Config, Discovery};
 use crate::input::{collect_all, read_report_within};
 use crate::limits::{self, Limits};
@@ -171,7 +171,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
                             && let Some(k) = &mut key
                         {
                             k.kept = None;
-                            k.entry = None;
+                            k.cached = None;
                         }
                     }
                     Err(e) => {
@@ -438,13 +438,9 @@ fn lint_one(
     };
     let abs = std::path::absolute(&j.path).unwrap_or_else(|_| j.path.clone());
     let cached = cached.map(|(cache, settings)| {
-        let mut k = KeyBuilder::new("file");
-        k.key(settings).str(&j.name);
-        if j.config.is_some() {
-            // Per-path overrides in the config match the absolute path.
-            k.path(&abs);
-        }
-        (cache, k.bytes(&bytes).finish())
+        // Per-path overrides in a config match the absolute path.
+        let path = j.config.is_some().then_some(abs.as_path());
+        (cache, Cached::new("file", settings, &j.name, path, &bytes))
     });
     let cross_key = |office_year: Option<(String, i32)>, options, kept, entry| {
         office_year.map(|(office, year)| cross::Key {
@@ -457,11 +453,11 @@ fn lint_one(
             packs: set.clone(),
             limits,
             kept,
-            entry,
+            cached: entry,
         })
     };
     if let Some((cache, key)) = cached
-        && let Some(hit) = cache.get::<FileEntry>(key)
+        && let Some(hit) = cache.get::<FileEntry>(key.entry)
     {
         let source = hit.source(&j.name, bytes, format)?;
         let office_year = hit.office_year.map(|(o, y)| (o.into_owned(), y));
@@ -515,7 +511,7 @@ fn lint_one(
             &diagnostics,
             office_year.as_ref().map(|(o, y)| (o.as_str(), *y)),
         );
-        cache.put(key, &entry);
+        cache.put(key.entry, &entry);
     }
     let kept = office_year.is_some() && keep.room_for(&parsed.source);
     let kept = kept.then(|| Arc::new(cross::Kept::new(&parsed.source, parsed.report)));

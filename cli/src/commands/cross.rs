@@ -29,7 +29,7 @@ use rayon::prelude::*;
 
 use super::sets::Set;
 use crate::args::Lang;
-use crate::cache::{self, Cache, CrossEntry, FileEntry, HistoryEntry, KeyBuilder};
+use crate::cache::{self, Cache, Cached, CrossEntry, FileEntry, HistoryEntry, KeyBuilder};
 use crate::input::{collect, read_report_within};
 use crate::limits::Limits;
 use crate::output::FileResult;
@@ -47,8 +47,8 @@ pub struct Key {
     pub limits: Limits,
     /// The report as first read, when the budget allowed keeping it.
     pub kept: Option<Arc<Kept>>,
-    /// The file's key in the result cache, while the file is as it was read.
-    pub entry: Option<cache::Key>,
+    /// The file's place in the result cache, while the file is as it was read.
+    pub cached: Option<Cached>,
 }
 
 /// What the cross checks read of a report: its text and its model's title,
@@ -300,7 +300,7 @@ fn emit_batch(
 fn group_key(keys: &[Key], run_files: usize, group: &[usize]) -> Option<cache::Key> {
     let mut k = KeyBuilder::new("cross");
     for &i in group {
-        k.key(keys[i].entry?).u64(u64::from(i < run_files));
+        k.key(keys[i].cached?.entry).u64(u64::from(i < run_files));
     }
     Some(k.finish())
 }
@@ -319,7 +319,12 @@ fn from_cache(keys: &[Key], group: &[usize], cache: &Cache, key: cache::Key) -> 
             ),
             None => read_report_within(&k.path, k.limits.max_file_size).ok()?,
         };
-        let file: FileEntry = cache.get(k.entry?)?;
+        let cached = k.cached?;
+        // Changed since it was first read (by someone else): not this entry's.
+        if !cached.is_of(&bytes) {
+            return None;
+        }
+        let file: FileEntry = cache.get(cached.entry)?;
         let source = file.source(&k.name, bytes, format).ok()?;
         out.push((
             local,
@@ -488,7 +493,7 @@ fn history_keys(
         })
         .collect();
     type Read = Result<Option<(OfficeYear, Option<Arc<Kept>>)>>;
-    let read: Vec<(PathBuf, Read, Option<cache::Key>)> = files
+    let read: Vec<(PathBuf, Read, Option<Cached>)> = files
         .into_par_iter()
         .map(|p| {
             let (k, entry) = match read_report_within(&p, limits.max_file_size) {
@@ -504,7 +509,7 @@ fn history_keys(
     for (p, r, entry) in read {
         match r {
             Ok(Some(((office, year), kept))) => out.push(Key {
-                entry,
+                cached: entry,
                 name: p.display().to_string(),
                 path: p,
                 stdin: None,
@@ -545,19 +550,13 @@ fn history_report(
     cache: Option<(&Cache, cache::Key)>,
 ) -> (
     Result<Option<(OfficeYear, Option<Arc<Kept>>)>>,
-    Option<cache::Key>,
+    Option<Cached>,
 ) {
     let name = path.display().to_string();
-    let cached = cache.map(|(c, settings)| {
-        let key = KeyBuilder::new("history")
-            .key(settings)
-            .str(&name)
-            .bytes(&bytes)
-            .finish();
-        (c, key)
-    });
+    let cached =
+        cache.map(|(c, settings)| (c, Cached::new("history", settings, &name, None, &bytes)));
     if let Some((c, key)) = cached
-        && let Some(hit) = c.get::<HistoryEntry>(key)
+        && let Some(hit) = c.get::<HistoryEntry>(key.entry)
     {
         return (Ok(hit.office_year.map(|k| (k, None))), Some(key));
     }
@@ -577,7 +576,7 @@ fn history_report(
     let office_year = Key::of(&parsed.report);
     if let Some((c, key)) = cached {
         c.put(
-            key,
+            key.entry,
             &HistoryEntry {
                 office_year: office_year.clone(),
             },
