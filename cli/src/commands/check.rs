@@ -172,6 +172,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
                         {
                             k.kept = None;
                             k.cached = None;
+                            k.source = None;
                         }
                     }
                     Err(e) => {
@@ -442,7 +443,7 @@ fn lint_one(
         let path = j.config.is_some().then_some(abs.as_path());
         (cache, Cached::new("file", settings, &j.name, path, &bytes))
     });
-    let cross_key = |office_year: Option<(String, i32)>, options, kept, entry| {
+    let cross_key = |office_year: Option<(String, i32)>, options, kept, entry, source| {
         office_year.map(|(office, year)| cross::Key {
             path: j.path.clone(),
             name: j.name.clone(),
@@ -454,6 +455,7 @@ fn lint_one(
             limits,
             kept,
             cached: entry,
+            source,
         })
     };
     if let Some((cache, key)) = cached
@@ -467,7 +469,10 @@ fn lint_one(
             diagnostics: hit.diagnostics.into_owned(),
         };
         let options = options_for(j, &abs).0;
-        return Ok((result, cross_key(office_year, options, None, Some(key))));
+        let source = (office_year.is_some() && keep.room_for(&result.source))
+            .then(|| Arc::new(result.source.clone()));
+        let key = cross_key(office_year, options, None, Some(key), source);
+        return Ok((result, key));
     }
     let packs = set.packs()?;
     let timeout = limits.timeout;
@@ -515,7 +520,7 @@ fn lint_one(
     }
     let kept = office_year.is_some() && keep.room_for(&parsed.source);
     let kept = kept.then(|| Arc::new(cross::Kept::new(&parsed.source, parsed.report)));
-    let key = cross_key(office_year, options, kept, cached.map(|c| c.1));
+    let key = cross_key(office_year, options, kept, cached.map(|c| c.1), None);
     let result = FileResult {
         path: j.name.clone(),
         source: parsed.source,

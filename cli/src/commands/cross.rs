@@ -49,6 +49,9 @@ pub struct Key {
     pub kept: Option<Arc<Kept>>,
     /// The file's place in the result cache, while the file is as it was read.
     pub cached: Option<Cached>,
+    /// A file taken from the cache: its source, when the budget allowed
+    /// keeping it (its cross-year findings then need no reading again).
+    pub source: Option<Arc<SourceFile>>,
 }
 
 /// What the cross checks read of a report: its text and its model's title,
@@ -219,6 +222,7 @@ pub fn run(
     for (i, k) in keys.iter_mut().enumerate() {
         if !needed.contains(&i) {
             k.kept = None;
+            k.source = None;
         }
     }
     let cache = cache.map(|c| c.0);
@@ -312,6 +316,18 @@ fn from_cache(keys: &[Key], group: &[usize], cache: &Cache, key: cache::Key) -> 
     let mut out = Vec::with_capacity(entry.found.len());
     for (local, diagnostics) in entry.found {
         let k = &keys[*group.get(local)?];
+        let kept = k.source.as_deref().or(k.kept.as_ref().map(|p| &p.source));
+        if let Some(source) = kept {
+            out.push((
+                local,
+                FileResult {
+                    path: k.name.clone(),
+                    source: source.clone(),
+                    diagnostics,
+                },
+            ));
+            continue;
+        }
         let (bytes, format) = match &k.stdin {
             Some(b) => (
                 b.as_ref().clone(),
@@ -510,6 +526,7 @@ fn history_keys(
         match r {
             Ok(Some(((office, year), kept))) => out.push(Key {
                 cached: entry,
+                source: None,
                 name: p.display().to_string(),
                 path: p,
                 stdin: None,
