@@ -33,6 +33,20 @@ pub fn read_report_within(path: &Path, max: u64) -> Result<(Vec<u8>, Format)> {
     read_report(path)
 }
 
+/// The bytes and format of a file to lint: standard input's bytes as read
+/// (the format from the name given for it), or the file's, within `max`.
+pub fn read_input(
+    path: &Path,
+    name: &str,
+    stdin: Option<&Vec<u8>>,
+    max: u64,
+) -> Result<(Vec<u8>, Format)> {
+    match stdin {
+        Some(b) => Ok((b.clone(), Format::from_path(name).unwrap_or(Format::Text))),
+        None => read_report_within(path, max),
+    }
+}
+
 /// The report files under `paths`: files as given, folders walked (honouring
 /// .gitignore, skipping hidden files), sorted for a deterministic order.
 /// A path that does not exist is an error.

@@ -24,7 +24,7 @@ use super::sets::{PackFailure, Set, Sets};
 use crate::args::{CheckArgs, FailOn, Lang, OutputFormat};
 use crate::cache::{Cache, Cached, FileEntry, Key, KeyBuilder};
 use crate::config::{Config, Discovery};
-use crate::input::{collect_all, read_report_within};
+use crate::input::{collect_all, read_input};
 use crate::limits::{self, Limits};
 use crate::output::FileResult;
 use crate::output::sink::{self, Totals};
@@ -172,7 +172,6 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
                         {
                             k.kept = None;
                             k.cached = None;
-                            k.source = None;
                         }
                     }
                     Err(e) => {
@@ -430,20 +429,14 @@ fn lint_one(
     cached: Option<(&Cache, Key)>,
 ) -> Result<(FileResult, Option<cross::Key>)> {
     let started = Instant::now();
-    let (bytes, format) = match &j.bytes {
-        Some(b) => (
-            b.as_ref().clone(),
-            Format::from_path(&j.name).unwrap_or(Format::Text),
-        ),
-        None => read_report_within(&j.path, limits.max_file_size)?,
-    };
+    let (bytes, format) = read_input(&j.path, &j.name, j.bytes.as_deref(), limits.max_file_size)?;
     let abs = std::path::absolute(&j.path).unwrap_or_else(|_| j.path.clone());
     let cached = cached.map(|(cache, settings)| {
         // Per-path overrides in a config match the absolute path.
         let path = j.config.is_some().then_some(abs.as_path());
         (cache, Cached::new("file", settings, &j.name, path, &bytes))
     });
-    let cross_key = |office_year: Option<(String, i32)>, options, kept, entry, source| {
+    let cross_key = |office_year: Option<(String, i32)>, options, kept, entry| {
         office_year.map(|(office, year)| cross::Key {
             path: j.path.clone(),
             name: j.name.clone(),
@@ -455,7 +448,6 @@ fn lint_one(
             limits,
             kept,
             cached: entry,
-            source,
         })
     };
     if let Some((cache, key)) = cached
@@ -469,9 +461,11 @@ fn lint_one(
             diagnostics: hit.diagnostics.into_owned(),
         };
         let options = options_for(j, &abs).0;
-        let source = (office_year.is_some() && keep.room_for(&result.source))
-            .then(|| Arc::new(result.source.clone()));
-        let key = cross_key(office_year, options, None, Some(key), source);
+        // Its text, for its cached cross-year findings (no model: those
+        // are not compared again unless a file of its office changed).
+        let kept = (office_year.is_some() && keep.room_for(&result.source))
+            .then(|| Arc::new(cross::Kept::new(&result.source, None)));
+        let key = cross_key(office_year, options, kept, Some(key));
         return Ok((result, key));
     }
     let packs = set.packs()?;
@@ -519,8 +513,8 @@ fn lint_one(
         cache.put(key.entry, &entry);
     }
     let kept = office_year.is_some() && keep.room_for(&parsed.source);
-    let kept = kept.then(|| Arc::new(cross::Kept::new(&parsed.source, parsed.report)));
-    let key = cross_key(office_year, options, kept, cached.map(|c| c.1), None);
+    let kept = kept.then(|| Arc::new(cross::Kept::new(&parsed.source, Some(parsed.report))));
+    let key = cross_key(office_year, options, kept, cached.map(|c| c.1));
     let result = FileResult {
         path: j.name.clone(),
         source: parsed.source,

@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use super::sets::Set;
 use crate::args::Lang;
 use crate::cache::{self, Cache, Cached, CrossEntry, FileEntry, HistoryEntry, KeyBuilder};
-use crate::input::{collect, read_report_within};
+use crate::input::{collect, read_input, read_report_within};
 use crate::limits::Limits;
 use crate::output::FileResult;
 
@@ -49,17 +49,16 @@ pub struct Key {
     pub kept: Option<Arc<Kept>>,
     /// The file's place in the result cache, while the file is as it was read.
     pub cached: Option<Cached>,
-    /// A file taken from the cache: its source, when the budget allowed
-    /// keeping it (its cross-year findings then need no reading again).
-    pub source: Option<Arc<SourceFile>>,
 }
 
 /// What the cross checks read of a report: its text and its model's title,
 /// office, year and tables (not the original bytes, the Word/HTML document,
-/// or the paragraphs and sections, which copy the text).
+/// or the paragraphs and sections, which copy the text). A file taken from
+/// the result cache has no model: its text alone serves to show its cached
+/// cross-year findings.
 pub struct Kept {
     pub source: SourceFile,
-    pub report: Report,
+    pub report: Option<Report>,
 }
 
 impl Kept {
@@ -68,7 +67,7 @@ impl Kept {
         source.bytes = Vec::new();
         Kept {
             source,
-            report: Self::slim(p.report),
+            report: Some(Self::slim(p.report)),
         }
     }
 
@@ -89,7 +88,7 @@ impl Kept {
     }
 
     /// A copy of `source` without its bytes, with `report`.
-    pub fn new(source: &SourceFile, report: Report) -> Kept {
+    pub fn new(source: &SourceFile, report: Option<Report>) -> Kept {
         Kept {
             source: SourceFile {
                 name: source.name.clone(),
@@ -101,15 +100,15 @@ impl Kept {
                 lines: source.lines.clone(),
                 origin: source.origin.clone(),
             },
-            report: Self::slim(report),
+            report: report.map(Self::slim),
         }
     }
 
-    fn input(&self) -> Input<'_> {
-        Input {
+    fn input(&self) -> Option<Input<'_>> {
+        Some(Input {
             source: &self.source,
-            report: &self.report,
-        }
+            report: self.report.as_ref()?,
+        })
     }
 }
 
@@ -141,6 +140,16 @@ impl Keep {
 }
 
 impl Key {
+    /// The file's bytes and format, read again (standard input's as kept).
+    fn bytes(&self) -> Result<(Vec<u8>, Format)> {
+        read_input(
+            &self.path,
+            &self.name,
+            self.stdin.as_deref(),
+            self.limits.max_file_size,
+        )
+    }
+
     /// The key of a report that names its office and year.
     pub fn of(report: &Report) -> Option<OfficeYear> {
         let office = office_key(report.office.as_deref()?);
@@ -222,7 +231,6 @@ pub fn run(
     for (i, k) in keys.iter_mut().enumerate() {
         if !needed.contains(&i) {
             k.kept = None;
-            k.source = None;
         }
     }
     let cache = cache.map(|c| c.0);
@@ -316,32 +324,20 @@ fn from_cache(keys: &[Key], group: &[usize], cache: &Cache, key: cache::Key) -> 
     let mut out = Vec::with_capacity(entry.found.len());
     for (local, diagnostics) in entry.found {
         let k = &keys[*group.get(local)?];
-        let kept = k.source.as_deref().or(k.kept.as_ref().map(|p| &p.source));
-        if let Some(source) = kept {
-            out.push((
-                local,
-                FileResult {
-                    path: k.name.clone(),
-                    source: source.clone(),
-                    diagnostics,
-                },
-            ));
-            continue;
-        }
-        let (bytes, format) = match &k.stdin {
-            Some(b) => (
-                b.as_ref().clone(),
-                Format::from_path(&k.name).unwrap_or(Format::Text),
-            ),
-            None => read_report_within(&k.path, k.limits.max_file_size).ok()?,
+        let source = match &k.kept {
+            Some(kept) => kept.source.clone(),
+            None => {
+                let (bytes, format) = k.bytes().ok()?;
+                let cached = k.cached?;
+                // Changed since it was first read (by someone else): not
+                // this entry's.
+                if !cached.is_of(&bytes) {
+                    return None;
+                }
+                let file: FileEntry = cache.get(cached.entry)?;
+                file.source(&k.name, bytes, format).ok()?
+            }
         };
-        let cached = k.cached?;
-        // Changed since it was first read (by someone else): not this entry's.
-        if !cached.is_of(&bytes) {
-            return None;
-        }
-        let file: FileEntry = cache.get(cached.entry)?;
-        let source = file.source(&k.name, bytes, format).ok()?;
         out.push((
             local,
             FileResult {
@@ -365,8 +361,13 @@ fn check_batch(
     let files: Vec<usize> = groups.iter().flatten().copied().collect();
     let parsed: Vec<Option<Arc<Kept>>> = files
         .par_iter()
-        .map(
-            |&i| match keys[i].kept.clone().map_or_else(|| reparse(&keys[i]), Ok) {
+        .map(|&i| {
+            match keys[i]
+                .kept
+                .clone()
+                .filter(|k| k.report.is_some())
+                .map_or_else(|| reparse(&keys[i]), Ok)
+            {
                 Ok(p) => Some(p),
                 Err(e) => {
                     match lang {
@@ -375,8 +376,8 @@ fn check_batch(
                     }
                     None
                 }
-            },
-        )
+            }
+        })
         .collect();
     let mut starts = Vec::with_capacity(groups.len());
     let mut at = 0;
@@ -392,7 +393,7 @@ fn check_batch(
             let (idx, inputs): (Vec<usize>, Vec<Input>) = groups[g]
                 .iter()
                 .zip(local(g))
-                .filter_map(|(&i, p)| Some((i, p.as_ref()?.input())))
+                .filter_map(|(&i, p)| Some((i, p.as_ref()?.input()?)))
                 .unzip();
             let found = cross::check(&inputs);
             (idx, found)
@@ -442,7 +443,10 @@ fn check_batch(
                 continue;
             }
             // Word, HTML and PDF reports: the place in the original too.
-            gklint_engine::locate::annotate(&p.source, &p.report, &mut diagnostics);
+            // (Every file compared has its model: the check read it.)
+            if let Some(report) = &p.report {
+                gklint_engine::locate::annotate(&p.source, report, &mut diagnostics);
+            }
             diagnostics.sort_by(|a, b| {
                 (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
             });
@@ -463,13 +467,7 @@ fn check_batch(
 
 /// Reads a file again, the way the run read it the first time.
 fn reparse(key: &Key) -> Result<Arc<Kept>> {
-    let (bytes, format) = match &key.stdin {
-        Some(b) => (
-            b.as_ref().clone(),
-            Format::from_path(&key.name).unwrap_or(Format::Text),
-        ),
-        None => read_report_within(&key.path, key.limits.max_file_size)?,
-    };
+    let (bytes, format) = key.bytes()?;
     let parsed = crate::pdf::parse_within(
         &key.name,
         bytes,
@@ -526,7 +524,6 @@ fn history_keys(
         match r {
             Ok(Some(((office, year), kept))) => out.push(Key {
                 cached: entry,
-                source: None,
                 name: p.display().to_string(),
                 path: p,
                 stdin: None,

@@ -39,13 +39,11 @@ impl std::fmt::Display for PackFailure {
 impl std::error::Error for PackFailure {}
 
 impl Set {
-    /// The compiled packs; the first call compiles them (and starts
-    /// compiling the engine's own patterns on another thread).
+    /// The compiled packs; the first call compiles them.
     pub fn packs(&self) -> Result<&Arc<PackSet>> {
         self.compiled
             .get_or_init(|| {
-                rayon::spawn(gklint_engine::warm_up);
-                packs::compile(&self.inputs)
+                compile(&self.inputs)
                     .map(Arc::new)
                     .map_err(|e| format!("{e:#}"))
             })
@@ -56,6 +54,13 @@ impl Set {
 
 /// The extra packs and the config's plugins a set is made of.
 type Needs = (Vec<PathBuf>, Vec<PathBuf>);
+
+/// Compiles packs, first setting the engine's own patterns compiling on
+/// another thread (the report that needs the packs will need those too).
+fn compile(inputs: &[PackInput]) -> Result<PackSet> {
+    rayon::spawn(gklint_engine::warm_up);
+    packs::compile(inputs)
+}
 
 /// The run's sets by the extra packs and plugins they need.
 pub struct Sets {
@@ -108,7 +113,7 @@ impl Sets {
         // Built-in packs always load (a test sees to it); a user's pack may
         // not, and is said at start, before any output, as without a cache.
         if !plugins.is_empty() || !k.0.is_empty() {
-            let mut s = packs::compile(&set.inputs)?;
+            let mut s = compile(&set.inputs)?;
             self.host.add(&mut s, &self.named);
             self.host.add(&mut s, &configured);
             let _ = set.compiled.set(Ok(Arc::new(s)));
