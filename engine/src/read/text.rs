@@ -6,7 +6,11 @@ pub(super) fn read(text: &str) -> Document {
     let mut doc = Document::default();
     let mut pending = Sep::Block;
     let mut pos = 0;
-    for line in text.split_inclusive(['\n', '\r']) {
+    let bytes = text.as_bytes();
+    while pos < text.len() {
+        // Line ends and tabs are ASCII: byte searches find them.
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[pos..]).map_or(text.len(), |k| pos + k + 1);
+        let line = &text[pos..end];
         let start = pos;
         pos += line.len();
         let content = line.trim_end_matches(['\n', '\r']);
@@ -23,20 +27,20 @@ pub(super) fn read(text: &str) -> Document {
         let mut gap = 0u16;
         let mut cell_start = start;
         let mut first_cell = true;
-        for (i, ch) in content.char_indices() {
-            if ch == '\t' {
-                push(
-                    &mut doc,
-                    text,
-                    cell_start..start + i,
-                    &mut sep,
-                    &mut gap,
-                    first_cell,
-                );
-                first_cell = false;
-                sep = sep.max(Sep::Cell);
-                cell_start = start + i + 1;
-            }
+        let mut tabs = false;
+        for i in memchr::memchr_iter(b'\t', content.as_bytes()) {
+            tabs = true;
+            push(
+                &mut doc,
+                text,
+                cell_start..start + i,
+                &mut sep,
+                &mut gap,
+                first_cell,
+            );
+            first_cell = false;
+            sep = sep.max(Sep::Cell);
+            cell_start = start + i + 1;
         }
         push(
             &mut doc,
@@ -46,7 +50,7 @@ pub(super) fn read(text: &str) -> Document {
             &mut gap,
             first_cell,
         );
-        let kind = if content.contains('\t') {
+        let kind = if tabs {
             // Empty cells after the row's last text (a grid row's blank tail).
             if doc.fragments.len() > first
                 && let Some(last) = doc.fragments.last_mut()

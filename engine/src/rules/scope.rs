@@ -69,9 +69,21 @@ impl Folded {
         let mut out = String::with_capacity(text.len());
         let mut map = Vec::with_capacity(text.len());
         for (i, ch) in text.char_indices() {
+            let at = base + i;
+            // ASCII and common Han, which NFKC leaves alone, skip the closure.
+            if ch.is_ascii() {
+                out.push(ch);
+                map.push(at);
+                continue;
+            }
+            if ('\u{4E00}'..='\u{9FFF}').contains(&ch) {
+                out.push(ch);
+                map.extend_from_slice(&[at; 3]);
+                continue;
+            }
             let start = out.len();
             crate::structure::stream::nfkc_char(ch, |c| out.push(c));
-            map.extend(std::iter::repeat_n(base + i, out.len() - start));
+            map.extend(std::iter::repeat_n(at, out.len() - start));
         }
         Folded {
             text: out,

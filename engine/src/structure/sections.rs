@@ -45,6 +45,13 @@ pub fn find(text: &str, stream: &Stream, catalog: &Catalog, tables: &[Span]) -> 
     let mut i = 0;
     while i < chars.len() {
         let line_start = i == 0 || chars[i].sep >= Sep::Line;
+        // Headings start with a numeral, or `(` at a line start: skip the
+        // rest before the (slower) table test.
+        let c = chars[i].ch;
+        if !(is_cn_digit(c) || c.is_ascii_digit() || (line_start && c == '(')) {
+            i += 1;
+            continue;
+        }
         if in_table(i) {
             i += 1;
             continue;

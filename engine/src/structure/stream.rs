@@ -73,6 +73,11 @@ impl Stream {
 
     pub fn new(text: &str, doc: &Document) -> Stream {
         let mut s = Stream::default();
+        // Chinese text takes three bytes a character: one growth at most.
+        let guess = text.len() / 3 + 64;
+        s.key.reserve(text.len());
+        s.chars.reserve(guess);
+        s.key_offsets.reserve(guess);
         let mut in_grid = vec![false; doc.fragments.len()];
         if doc.exact_cells {
             for b in doc.blocks.iter().filter(|b| b.kind == BlockKind::TableRow) {
@@ -93,34 +98,25 @@ impl Stream {
             for (i, ch) in piece.char_indices() {
                 let src = (frag.range.start + i) as u32;
                 let src_end = src + ch.len_utf8() as u32;
+                // ASCII and common Han are their own key: no normalising.
+                let plain = ch.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&ch);
+                if plain && !ch.is_ascii_whitespace() && ch != '\u{0B}' {
+                    s.push_key(ch, src, src_end, sep, gap, grid);
+                    sep = Sep::None;
+                    gap = 0;
+                    continue;
+                }
                 if ch.is_whitespace() || is_invisible(ch) {
                     sep = sep.max(Sep::Space);
                     continue;
                 }
-                let mut push = |c: char, s: &mut Stream| {
-                    s.key_offsets.push(s.key.len() as u32);
-                    s.key.push(c);
-                    s.chars.push(KeyChar {
-                        ch: c,
-                        src,
-                        src_end,
-                        sep,
-                        gap,
-                        grid,
-                        trailing: 0,
-                    });
-                    sep = Sep::None;
-                    gap = 0;
-                };
-                if ch.is_ascii() {
-                    push(ch, &mut s);
-                } else {
-                    nfkc_char(ch, |c| {
-                        if !c.is_whitespace() {
-                            push(canonical(c), &mut s);
-                        }
-                    });
-                }
+                nfkc_char(ch, |c| {
+                    if !c.is_whitespace() {
+                        s.push_key(canonical(c), src, src_end, sep, gap, grid);
+                        sep = Sep::None;
+                        gap = 0;
+                    }
+                });
             }
             if grid
                 && s.chars.len() > first_char
@@ -130,6 +126,20 @@ impl Stream {
             }
         }
         s
+    }
+
+    fn push_key(&mut self, ch: char, src: u32, src_end: u32, sep: Sep, gap: u16, grid: bool) {
+        self.key_offsets.push(self.key.len() as u32);
+        self.key.push(ch);
+        self.chars.push(KeyChar {
+            ch,
+            src,
+            src_end,
+            sep,
+            gap,
+            grid,
+            trailing: 0,
+        });
     }
 
     pub fn len(&self) -> usize {
