@@ -10,6 +10,7 @@ pub mod lint;
 pub mod locate;
 pub mod model;
 pub mod pack;
+pub mod patterns;
 pub mod plugin;
 pub mod read;
 pub mod rules;

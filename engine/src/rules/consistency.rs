@@ -419,7 +419,7 @@ impl Check for TextVsTable {
             return;
         };
         let mut read: Option<Option<Read>> = None;
-        for caps in self.regex.captures_iter(text) {
+        for caps in crate::patterns::captures_iter(&self.regex, text) {
             let whole = caps.get(0).expect("group 0");
             let span = base + whole.start()..base + whole.end();
             if span.is_empty() || in_table(cx, &span) {
@@ -559,7 +559,7 @@ fn breakdowns(shapes: &Shapes, text: &str, stops: &[usize]) -> Vec<Breakdown> {
     // (number, unit, where the list starts)
     let mut heads: Vec<(Span, Span, usize)> = Vec::new();
     for re in [&shapes.before_qizhong, &shapes.de_zhong] {
-        for caps in re.captures_iter(text) {
+        for caps in crate::patterns::captures_iter(re, text) {
             let n = caps.name("n").expect("group n");
             let u = caps.name("u").expect("group u");
             if plain_start(text, n.start()) {
@@ -646,9 +646,7 @@ fn parts_of(
     let mut complete = false;
     for (k, &(a, b)) in clauses.iter().enumerate() {
         let clause = &text[a..b];
-        let counts: Vec<(Decimal, Span)> = shapes
-            .count
-            .captures_iter(clause)
+        let counts: Vec<(Decimal, Span)> = crate::patterns::captures_iter(&shapes.count, clause)
             .filter_map(|c| {
                 let n = c.name("n").expect("group n");
                 let u = c.name("u").expect("group u");
@@ -666,9 +664,7 @@ fn parts_of(
             .filter(|(d, _)| *d > 0)
             .map(|(_, g)| g)
             .collect();
-        let percents: Vec<Percent> = shapes
-            .percent
-            .captures_iter(clause)
+        let percents: Vec<Percent> = crate::patterns::captures_iter(&shapes.percent, clause)
             .filter_map(|c| {
                 let p = c.name("p").expect("group p");
                 let at = a + p.start();

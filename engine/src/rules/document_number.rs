@@ -348,7 +348,7 @@ struct Candidates(Vec<Candidate>);
 
 fn candidates(text: &str) -> Vec<Candidate> {
     let mut out = Vec::new();
-    for c in BRACKETED.captures_iter(text) {
+    for c in crate::patterns::captures_iter(&BRACKETED, text) {
         let open_m = c.get(1).expect("group 1");
         let year_m = c.get(2).expect("group 2");
         let close_m = c.get(3).expect("group 3");
@@ -387,7 +387,7 @@ fn candidates(text: &str) -> Vec<Candidate> {
             spaces: space_runs(text, open_m.start()..whole.end()),
         });
     }
-    for c in LING.captures_iter(text) {
+    for c in crate::patterns::captures_iter(&LING, text) {
         let whole = c.get(0).expect("group 0");
         let ling_end = whole.start() + '令'.len_utf8();
         let (code_run, code) = code_before(text, ling_end);
@@ -732,7 +732,7 @@ fn unbalanced(text: &str, limit: Option<i32>, rule: &RuleMeta, out: &mut Vec<Dia
     let closers = ['〕', ']', '】', '）', ')', '］', '〗'];
     let openers = ['〔', '[', '【', '（', '(', '［', '〖'];
     let mut found: Vec<(Range<usize>, String, Option<Edit>)> = Vec::new();
-    for c in OPEN_DIGITS.captures_iter(text) {
+    for c in crate::patterns::captures_iter(&OPEN_DIGITS, text) {
         let whole = c.get(0).expect("group 0");
         let digits_m = c.get(1).expect("group 1");
         let after = text[whole.end()..].trim_start_matches(is_space);
@@ -785,7 +785,7 @@ fn unbalanced(text: &str, limit: Option<i32>, rule: &RuleMeta, out: &mut Vec<Dia
         };
         found.push((code.start..end, right, edit));
     }
-    for c in DIGITS_CLOSE.captures_iter(text) {
+    for c in crate::patterns::captures_iter(&DIGITS_CLOSE, text) {
         let digits_m = c.get(1).expect("group 1");
         let whole = c.get(0).expect("group 0");
         let before = text[..digits_m.start()].trim_end_matches(is_space);

@@ -68,22 +68,38 @@ impl Folded {
     pub fn new(text: &str, base: usize) -> Folded {
         let mut out = String::with_capacity(text.len());
         let mut map = Vec::with_capacity(text.len());
-        for (i, ch) in text.char_indices() {
-            let at = base + i;
-            // ASCII and common Han, which NFKC leaves alone, skip the closure.
-            if ch.is_ascii() {
-                out.push(ch);
-                map.push(at);
-                continue;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // A run of ASCII and common Han (U+4E00–U+9FFF: E4 B8 80 to
+            // E9 BF BF), which NFKC leaves alone, is copied as it is.
+            let run = i;
+            while i < bytes.len() {
+                match bytes[i] {
+                    0..=0x7F => i += 1,
+                    0xE5..=0xE9 => i += 3,
+                    0xE4 if bytes.get(i + 1).is_some_and(|&b| b >= 0xB8) => i += 3,
+                    _ => break,
+                }
             }
-            if ('\u{4E00}'..='\u{9FFF}').contains(&ch) {
-                out.push(ch);
-                map.extend_from_slice(&[at; 3]);
-                continue;
+            if i > run {
+                out.push_str(&text[run..i]);
+                // Every byte of a character maps to the character's start.
+                let mut at = base + run;
+                map.extend((run..i).map(|j| {
+                    if bytes[j] & 0xC0 != 0x80 {
+                        at = base + j;
+                    }
+                    at
+                }));
             }
-            let start = out.len();
+            let Some(ch) = text[i..].chars().next() else {
+                break;
+            };
+            let (at, start) = (base + i, out.len());
             crate::structure::stream::nfkc_char(ch, |c| out.push(c));
             map.extend(std::iter::repeat_n(at, out.len() - start));
+            i += ch.len_utf8();
         }
         Folded {
             text: out,
@@ -117,6 +133,21 @@ impl Folded {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    #[test]
+    fn runs_fold_as_each_character_alone() {
+        let text = "a１２㐀丁\u{4DFF}龥\u{9FFF}\u{A000}ｱ﹙㈠）①，x\u{FB01}中";
+        let f = Folded::new(text, 7);
+        let (mut want, mut map) = (String::new(), Vec::new());
+        for (i, ch) in text.char_indices() {
+            let start = want.len();
+            want.extend(std::iter::once(ch).nfkc());
+            map.extend(std::iter::repeat_n(7 + i, want.len() - start));
+        }
+        assert_eq!(f.text, want);
+        assert_eq!(f.map, map);
+    }
 
     #[test]
     fn folded_offsets_map_back() {
