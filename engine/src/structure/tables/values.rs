@@ -33,11 +33,13 @@ fn is_number_char(c: char) -> bool {
 
 /// Skips a unit cell right after a label (`主动公开文件数条2069…`).
 pub fn skip_unit(stream: &Stream, pos: usize, unit: Option<&str>, limit: usize) -> usize {
-    let mut candidates: Vec<&str> = unit.into_iter().collect();
-    candidates.extend(UNITS);
-    for u in candidates {
+    let rest = &stream.key[stream.key_byte(pos)..];
+    for u in unit.into_iter().chain(UNITS) {
+        if !rest.starts_with(u) {
+            continue;
+        }
         let n = u.chars().count();
-        if pos + n <= limit && stream.key_slice(pos, pos + n) == u {
+        if pos + n <= limit {
             let next = stream.chars.get(pos + n).map(|c| c.ch);
             if next.is_none_or(is_number_char) || pos + n == limit {
                 return pos + n;
@@ -428,10 +430,34 @@ impl Search<'_> {
         let Some(&col) = self.cols.get(self.current.len()) else {
             return true;
         };
+        let splittable = self.chars[idx].1;
         let mut text = String::with_capacity(rest);
         for len in min_len..=max_len {
+            let part = &chars[from..from + len];
+            // A piece that may be cut is digits (a `-` only first): its
+            // parts are read as integers here, the hot path of the search.
+            let digits = part.strip_prefix(&['-']).unwrap_or(part);
+            if splittable && len <= 18 && !digits.is_empty() {
+                if digits.len() > 1 && digits[0] == '0' {
+                    continue;
+                }
+                let n = digits
+                    .iter()
+                    .fold(0i64, |n, &c| n * 10 + i64::from(c as u8 - b'0'));
+                let v = Decimal::from(if digits.len() < part.len() { -n } else { n });
+                if !valid_for(v, &self.schema.columns[col]) {
+                    continue;
+                }
+                if !self.try_cut(chars, idx, parts, from, len, Some(v)) {
+                    return false;
+                }
+                if self.found.len() > 1 {
+                    return true;
+                }
+                continue;
+            }
             text.clear();
-            text.extend(&chars[from..from + len]);
+            text.extend(part);
             let digits = text.trim_start_matches('-');
             if digits.len() > 1 && digits.starts_with('0') && !digits.contains('.') {
                 continue;
@@ -444,16 +470,7 @@ impl Search<'_> {
                     _ => continue,
                 }
             };
-            self.current.push(Cut {
-                value,
-                piece: idx,
-                from,
-                len,
-            });
-            // A failed identity ends this branch without a solution.
-            let ok = self.identity_fails() || self.cut(chars, idx, parts - 1, from + len);
-            self.current.pop();
-            if !ok {
+            if !self.try_cut(chars, idx, parts, from, len, value) {
                 return false;
             }
             if self.found.len() > 1 {
@@ -461,6 +478,29 @@ impl Search<'_> {
             }
         }
         true
+    }
+
+    /// Takes `len` chars at `from` as the next cell and goes on; false when
+    /// the budget ran out.
+    fn try_cut(
+        &mut self,
+        chars: &[char],
+        idx: usize,
+        parts: usize,
+        from: usize,
+        len: usize,
+        value: Option<Decimal>,
+    ) -> bool {
+        self.current.push(Cut {
+            value,
+            piece: idx,
+            from,
+            len,
+        });
+        // A failed identity ends this branch without a solution.
+        let ok = self.identity_fails() || self.cut(chars, idx, parts - 1, from + len);
+        self.current.pop();
+        ok
     }
 
     /// An identity whose cells are now all cut does not hold.
