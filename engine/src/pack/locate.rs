@@ -133,7 +133,6 @@ pub fn schema_error(err: &SchemaError, files: &[FileText]) -> PackError {
             field_mention(&b, from, "counted_in", missing)
                 .map(|o| at(b.file, o, missing.len(), message.clone()))
         }),
-        SchemaError::Automaton(_) => None,
     };
     found.unwrap_or_else(fallback)
 }

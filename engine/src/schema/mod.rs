@@ -1,14 +1,15 @@
 //! Table schemas and templates compiled once from YAML: every label and
-//! header of every layout goes into one Aho-Corasick automaton.
+//! header of every layout goes into one label index.
 
 mod def;
+mod labels;
 
 use std::collections::HashMap;
 
 use crate::structure::numerals::heading_value;
 
-use aho_corasick::AhoCorasick;
 pub use def::{ColumnDef, HeadingDef, RowDef, TableDef, TemplateDef};
+pub use labels::Labels;
 
 use crate::structure::stream::key_of;
 
@@ -83,7 +84,7 @@ pub struct Heading {
     pub keys: Vec<String>,
 }
 
-/// What a pattern in the automaton stands for.
+/// What a label in the index stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PatternUse {
     Row { schema: usize, row: usize },
@@ -118,8 +119,6 @@ pub enum SchemaError {
         "{schema}: 行 `{row}` 没有 label，只有表头后紧跟数值的行可以省略 label，且表格须给出 headers"
     )]
     UnanchoredRow { schema: String, row: String },
-    #[error("无法编译表格标签自动机：{0}")]
-    Automaton(String),
 }
 
 /// Every table layout and template known to a run, compiled.
@@ -127,8 +126,8 @@ pub enum SchemaError {
 pub struct Catalog {
     pub tables: Vec<TableSchema>,
     pub templates: Vec<Template>,
-    automaton: AhoCorasick,
-    /// For each automaton pattern, what it stands for.
+    labels: Labels,
+    /// For each label, what it stands for.
     uses: Vec<Vec<PatternUse>>,
     /// Every template's heading keys, for finding level-1 sections.
     heading_keys: Vec<String>,
@@ -220,10 +219,7 @@ impl Catalog {
                 add(h, PatternUse::Header { schema: s });
             }
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::Standard)
-            .build(&patterns)
-            .map_err(|e| SchemaError::Automaton(e.to_string()))?;
+        let labels = Labels::new(&patterns);
         let heading_keys = templates
             .iter()
             .flat_map(|t| t.headings.iter().flat_map(|h| h.keys.iter().cloned()))
@@ -231,7 +227,7 @@ impl Catalog {
         Ok(Catalog {
             tables: compiled,
             templates,
-            automaton,
+            labels,
             uses,
             heading_keys,
         })
@@ -242,8 +238,8 @@ impl Catalog {
         &self.heading_keys
     }
 
-    pub fn automaton(&self) -> &AhoCorasick {
-        &self.automaton
+    pub fn labels(&self) -> &Labels {
+        &self.labels
     }
 
     pub fn pattern_uses(&self, pattern: usize) -> &[PatternUse] {

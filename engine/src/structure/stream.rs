@@ -30,7 +30,7 @@ pub struct KeyChar {
 pub struct Stream {
     pub key: String,
     pub chars: Vec<KeyChar>,
-    /// Byte offset in `key` of each character (for mapping automaton matches).
+    /// Byte offset in `key` of each character (for mapping matches in `key`).
     key_offsets: Vec<u32>,
     /// For each index, the first index at or after it that starts a line
     /// (computed once, on first use: one scan instead of one per heading).

@@ -25,16 +25,14 @@ pub struct LayoutMatches {
 pub fn find(stream: &Stream, catalog: &Catalog) -> Vec<LayoutMatches> {
     let mut raw: Vec<LayoutMatches> = vec![LayoutMatches::default(); catalog.tables.len()];
     let mut row_hits: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); catalog.tables.len()];
-    for m in catalog.automaton().find_overlapping_iter(&stream.key) {
-        let a = stream.char_at_key_byte(m.start());
-        let b = stream.char_at_key_byte(m.end());
-        for u in catalog.pattern_uses(m.pattern().as_usize()) {
+    catalog.labels().find(&stream.key, |label, a, b| {
+        for u in catalog.pattern_uses(label) {
             match *u {
                 PatternUse::Row { schema, row } => row_hits[schema].push((row, a, b)),
                 PatternUse::Header { schema } => raw[schema].headers.push((a, b)),
             }
         }
-    }
+    });
     for (s, hits) in row_hits.into_iter().enumerate() {
         let schema = &catalog.tables[s];
         let mut headers = std::mem::take(&mut raw[s].headers);
