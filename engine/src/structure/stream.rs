@@ -73,8 +73,9 @@ impl Stream {
 
     pub fn new(text: &str, doc: &Document) -> Stream {
         let mut s = Stream::default();
-        // Chinese text takes three bytes a character: one growth at most.
-        let guess = text.len() / 3 + 64;
+        // A key char per text char, but for white space and the rare NFKC
+        // expansion: counting is cheaper than growing the vectors.
+        let guess = text.chars().count() + 16;
         s.key.reserve(text.len());
         s.chars.reserve(guess);
         s.key_offsets.reserve(guess);

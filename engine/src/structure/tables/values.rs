@@ -431,7 +431,8 @@ impl Search<'_> {
             return true;
         };
         let splittable = self.chars[idx].1;
-        let mut text = String::with_capacity(rest);
+        // Only parts that are not plain digits need the text (no allocation otherwise).
+        let mut text = String::new();
         for len in min_len..=max_len {
             let part = &chars[from..from + len];
             // A piece that may be cut is digits (a `-` only first): its
