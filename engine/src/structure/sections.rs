@@ -47,8 +47,7 @@ pub fn find(text: &str, stream: &Stream, catalog: &Catalog, tables: &[Span]) -> 
         let line_start = i == 0 || chars[i].sep >= Sep::Line;
         // Headings start with a numeral, or `(` at a line start: skip the
         // rest before the (slower) table test.
-        let c = chars[i].ch;
-        if !(is_cn_digit(c) || c.is_ascii_digit() || (line_start && c == '(')) {
+        if !may_start_heading(chars, i, line_start) {
             i += 1;
             continue;
         }
@@ -211,6 +210,31 @@ fn level1_at(
         level: 1,
         value,
     })
+}
+
+/// The shape `level1_at` and `level2_at` start from: `一、`, `2、`, or `(一)`
+/// at a line start. Anything else is neither, so the (slower) table test and
+/// both readers are skipped.
+fn may_start_heading(chars: &[super::stream::KeyChar], i: usize, line_start: bool) -> bool {
+    let c = chars[i].ch;
+    if line_start && c == '(' {
+        let digits = chars[i + 1..]
+            .iter()
+            .take(4)
+            .take_while(|k| is_cn_digit(k.ch))
+            .count();
+        return digits > 0 && chars.get(i + 1 + digits).is_some_and(|k| k.ch == ')');
+    }
+    let digits = if is_cn_digit(c) {
+        chars[i..].iter().take_while(|k| is_cn_digit(k.ch)).take(3).count()
+    } else if c.is_ascii_digit() {
+        chars[i..].iter().take_while(|k| k.ch.is_ascii_digit()).take(2).count()
+    } else {
+        return false;
+    };
+    chars
+        .get(i + digits)
+        .is_some_and(|k| k.ch == '、' && k.sep == Sep::None)
 }
 
 /// Words that end a heading title.
