@@ -226,9 +226,17 @@ fn may_start_heading(chars: &[super::stream::KeyChar], i: usize, line_start: boo
         return digits > 0 && chars.get(i + 1 + digits).is_some_and(|k| k.ch == ')');
     }
     let digits = if is_cn_digit(c) {
-        chars[i..].iter().take_while(|k| is_cn_digit(k.ch)).take(3).count()
+        chars[i..]
+            .iter()
+            .take_while(|k| is_cn_digit(k.ch))
+            .take(3)
+            .count()
     } else if c.is_ascii_digit() {
-        chars[i..].iter().take_while(|k| k.ch.is_ascii_digit()).take(2).count()
+        chars[i..]
+            .iter()
+            .take_while(|k| k.ch.is_ascii_digit())
+            .take(2)
+            .count()
     } else {
         return false;
     };
