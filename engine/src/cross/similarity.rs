@@ -59,6 +59,11 @@ fn outside_tables(input: &Input) -> Vec<Span> {
 fn letters(text: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(text.len() / 3);
     for ch in text.chars() {
+        // Most letters are common Han characters, which NFKC keeps.
+        if ('\u{4E00}'..='\u{9FFF}').contains(&ch) {
+            out.push(ch);
+            continue;
+        }
         crate::structure::stream::nfkc_char(ch, |c| {
             // Most letters are common Han characters: skip the Unicode table.
             if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphabetic() {

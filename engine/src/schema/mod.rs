@@ -62,11 +62,15 @@ pub struct Row {
 impl Row {
     /// The label as the template prints it, numbering included.
     pub fn display_label(&self) -> String {
-        format!(
-            "{}{}",
+        // Made for every row of every table read: no formatting machinery.
+        let (number, label) = (
             self.number.as_deref().unwrap_or(""),
-            self.label.as_deref().unwrap_or("")
-        )
+            self.label.as_deref().unwrap_or(""),
+        );
+        let mut out = String::with_capacity(number.len() + label.len());
+        out.push_str(number);
+        out.push_str(label);
+        out
     }
 }
 
