@@ -363,27 +363,21 @@ fn make_row(
 ) -> TableRow {
     let def = &schema.rows[r];
     let mut cells: Vec<Option<Cell>> = vec![None; schema.columns.len()];
-    let to_cell = |f: &FitCell| Cell {
+    // The fit is ours: its cells' text moves into the row.
+    let to_cell = |f: FitCell| Cell {
         value: f.value,
-        raw: f.raw.clone(),
         span: stream.src_range(f.start, f.end),
+        raw: f.raw,
     };
-    let reading = match &fit {
-        Fit::Cells(fc) | Fit::Split(fc) => {
-            for (k, f) in fc.iter().enumerate() {
-                cells[def.columns[k]] = Some(to_cell(f));
-            }
-            if matches!(fit, Fit::Split(_)) {
-                Reading::Split
-            } else {
-                Reading::Cells
-            }
-        }
-        Fit::Unreadable(reason) => Reading::Unreadable {
-            reason: reason.clone(),
-        },
-        Fit::Empty => Reading::Empty,
+    let (fc, reading) = match fit {
+        Fit::Cells(fc) => (fc, Reading::Cells),
+        Fit::Split(fc) => (fc, Reading::Split),
+        Fit::Unreadable(reason) => (Vec::new(), Reading::Unreadable { reason }),
+        Fit::Empty => (Vec::new(), Reading::Empty),
     };
+    for (k, f) in fc.into_iter().enumerate() {
+        cells[def.columns[k]] = Some(to_cell(f));
+    }
     // A row without a label of its own (表四's single row) is where its numbers are.
     let first_cell = cells.iter().flatten().next().map(|c| c.span.clone());
     let span = match (def.label.is_none(), first_cell) {
