@@ -19,6 +19,7 @@
 use super::{Input, Pair, SIMILAR_TEXT};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::model::Span;
+use crate::structure::stream::is_common_han;
 
 /// Shingle length in characters.
 pub const SHINGLE: usize = 5;
@@ -60,13 +61,13 @@ fn letters(text: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(text.len() / 3);
     for ch in text.chars() {
         // Most letters are common Han characters, which NFKC keeps.
-        if ('\u{4E00}'..='\u{9FFF}').contains(&ch) {
+        if is_common_han(ch) {
             out.push(ch);
             continue;
         }
         crate::structure::stream::nfkc_char(ch, |c| {
             // Most letters are common Han characters: skip the Unicode table.
-            if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphabetic() {
+            if is_common_han(c) || c.is_alphabetic() {
                 out.push(c);
             }
         });

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use super::{Check, Compile, Context, RuleMeta};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::pack::PackError;
+use crate::structure::stream::is_common_han;
 
 pub const PLACEHOLDERS: &[&str] = &["原文", "应为", "标点", "配对"];
 
@@ -460,7 +461,7 @@ fn unbalanced(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
             text[p.span.clone()]
                 .char_indices()
                 // Most characters are Han ideographs, never a mark.
-                .filter(|(_, c)| !('\u{4E00}'..='\u{9FFF}').contains(c) && is_mark(*c))
+                .filter(|(_, c)| !is_common_han(*c) && is_mark(*c))
                 .map(|(i, c)| (p.span.start + i, c))
                 .collect()
         })

@@ -7,6 +7,7 @@ use super::Compile;
 use crate::model::Report;
 use crate::pack::PackError;
 use crate::pack::file::Scope;
+use crate::structure::stream::{nfkc_char, nfkc_keeps};
 
 /// A scope must name a level-1 heading of some template (by number or by
 /// title or variant); otherwise the rule would silently never match.
@@ -69,38 +70,32 @@ impl Folded {
         let mut out = String::with_capacity(text.len());
         let mut map = Vec::with_capacity(text.len());
         let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            // A run of ASCII and common Han (U+4E00–U+9FFF: E4 B8 80 to
-            // E9 BF BF), which NFKC leaves alone, is copied as it is.
-            let run = i;
-            while i < bytes.len() {
-                match bytes[i] {
-                    0..=0x7F => i += 1,
-                    0xE5..=0xE9 => i += 3,
-                    0xE4 if bytes.get(i + 1).is_some_and(|&b| b >= 0xB8) => i += 3,
-                    _ => break,
+        // Runs of characters NFKC keeps are copied whole; every byte of a
+        // character maps to the character's start.
+        let copy = |run: std::ops::Range<usize>, out: &mut String, map: &mut Vec<usize>| {
+            out.push_str(&text[run.clone()]);
+            let mut at = base + run.start;
+            map.extend(run.map(|j| {
+                if bytes[j] & 0xC0 != 0x80 {
+                    at = base + j;
                 }
+                at
+            }));
+        };
+        let mut run = 0;
+        for (i, ch) in text.char_indices() {
+            if nfkc_keeps(ch) {
+                continue;
             }
-            if i > run {
-                out.push_str(&text[run..i]);
-                // Every byte of a character maps to the character's start.
-                let mut at = base + run;
-                map.extend((run..i).map(|j| {
-                    if bytes[j] & 0xC0 != 0x80 {
-                        at = base + j;
-                    }
-                    at
-                }));
+            if run < i {
+                copy(run..i, &mut out, &mut map);
             }
-            let Some(ch) = text[i..].chars().next() else {
-                break;
-            };
             let (at, start) = (base + i, out.len());
-            crate::structure::stream::nfkc_char(ch, |c| out.push(c));
+            nfkc_char(ch, |c| out.push(c));
             map.extend(std::iter::repeat_n(at, out.len() - start));
-            i += ch.len_utf8();
+            run = i + ch.len_utf8();
         }
+        copy(run..text.len(), &mut out, &mut map);
         Folded {
             text: out,
             map,

@@ -42,11 +42,27 @@ pub struct Stream {
 /// to ASCII: those skip the general (slow) normaliser.
 #[inline]
 pub fn nfkc_char(ch: char, mut f: impl FnMut(char)) {
+    if nfkc_keeps(ch) {
+        return f(ch);
+    }
     match ch as u32 {
-        0..=0x7F | 0x3001..=0x3035 | 0x4E00..=0x9FFF => f(ch),
         0xFF01..=0xFF5E => f(char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch)),
         _ => std::iter::once(ch).nfkc().for_each(f),
     }
+}
+
+/// Characters NFKC leaves as they are and that make up most of a report:
+/// ASCII, CJK punctuation (U+3001–3035) and common Han. Every fast path
+/// around the normaliser asks this (or [`is_common_han`]).
+#[inline]
+pub fn nfkc_keeps(ch: char) -> bool {
+    ch.is_ascii() || matches!(ch, '\u{3001}'..='\u{3035}') || is_common_han(ch)
+}
+
+/// A common Han ideograph (U+4E00–9FFF): NFKC and [`canonical`] keep it.
+#[inline]
+pub fn is_common_han(ch: char) -> bool {
+    matches!(ch, '\u{4E00}'..='\u{9FFF}')
 }
 
 impl Stream {
@@ -100,7 +116,8 @@ impl Stream {
                 let src = (frag.range.start + i) as u32;
                 let src_end = src + ch.len_utf8() as u32;
                 // ASCII and common Han are their own key: no normalising.
-                let plain = ch.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&ch);
+                // (CJK punctuation is not: `canonical` maps some of it.)
+                let plain = ch.is_ascii() || is_common_han(ch);
                 if plain && !ch.is_ascii_whitespace() && ch != '\u{0B}' {
                     s.push_key(ch, src, src_end, sep, gap, grid);
                     sep = Sep::None;
