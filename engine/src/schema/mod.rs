@@ -54,9 +54,44 @@ pub struct Row {
     pub depth: usize,
     /// Indices into the table's columns, in order.
     pub columns: Vec<usize>,
+    /// The column totals among this row's own cells (made at load).
+    pub totals: Vec<RowTotal>,
     pub unit: Option<String>,
     /// The row whose count this row's data rows break down (besides its parent).
     pub counted_in: Option<usize>,
+}
+
+/// A column total among one row's cells, by position in the row's columns:
+/// the split search checks it as soon as the last of its cells is cut.
+#[derive(Debug, Clone)]
+pub struct RowTotal {
+    pub total: usize,
+    pub parts: Vec<usize>,
+    /// The position after which every cell of the total is known.
+    pub last: usize,
+}
+
+/// The totals among the cells of a row with the columns `cols`.
+fn row_totals(cols: &[usize], columns: &[Column]) -> Vec<RowTotal> {
+    let mut out = Vec::new();
+    for (k, &c) in cols.iter().enumerate() {
+        let col = &columns[c];
+        if col.total_of.is_empty() {
+            continue;
+        }
+        let parts: Vec<usize> = col
+            .total_of
+            .iter()
+            .filter_map(|part| cols.iter().position(|x| x == part))
+            .collect();
+        let last = parts.iter().copied().chain([k]).max().unwrap_or(k);
+        out.push(RowTotal {
+            total: k,
+            parts,
+            last,
+        });
+    }
+    out
 }
 
 impl Row {
@@ -301,6 +336,9 @@ fn compile_table(def: &TableDef) -> Result<TableSchema, SchemaError> {
     for r in &def.rows {
         flatten(def, r, None, 0, &all, &mut rows)?;
     }
+    for r in &mut rows {
+        r.totals = row_totals(&r.columns, &columns);
+    }
     let mut ids = std::collections::HashSet::new();
     for r in &rows {
         if !ids.insert(r.id.clone()) {
@@ -389,6 +427,7 @@ fn flatten(
         parent,
         depth,
         columns: columns.clone(),
+        totals: Vec::new(),
         unit: r.unit.as_deref().map(key_of),
         counted_in: None,
     });

@@ -133,7 +133,7 @@ fn build(stream: &Stream, schema: &TableSchema, m: &LayoutMatches) -> Option<Rec
         let fit = if row.group {
             Fit::Empty
         } else {
-            values::fit(&pieces, &row.columns, schema)
+            values::fit(&pieces, row, schema)
         };
         if !matches!(fit, Fit::Empty | Fit::Unreadable(_)) {
             score += 2;
@@ -247,13 +247,7 @@ fn by_position(
     skipped
         .iter()
         .zip(segments)
-        .map(|(&r, (label, pieces))| {
-            (
-                r,
-                label,
-                values::fit(&pieces, &schema.rows[r].columns, schema),
-            )
-        })
+        .map(|(&r, (label, pieces))| (r, label, values::fit(&pieces, &schema.rows[r], schema)))
         .collect()
 }
 
@@ -284,7 +278,7 @@ fn headerless(
         {
             let (pieces, _) = values::read_pieces(stream, start, j, want);
             if pieces.len() == want {
-                let fit = values::fit(&pieces, &schema.rows[row].columns, schema);
+                let fit = values::fit(&pieces, &schema.rows[row], schema);
                 let r = make_row(stream, schema, row, None, start, start, fit);
                 let table = new_table(schema, src, vec![r], Vec::new(), true);
                 return Some(Recognised { table, score: 1 });

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use crate::read::Sep;
-use crate::schema::TableSchema;
+use crate::schema::{Row, RowTotal, TableSchema};
 use crate::structure::stream::Stream;
 
 /// A run of number characters between separators.
@@ -132,8 +132,9 @@ fn parse_number(s: &str) -> Option<Decimal> {
     s.parse::<Decimal>().ok()
 }
 
-/// Fits `pieces` to the row columns `cols` of `schema`.
-pub fn fit(pieces: &[Piece], cols: &[usize], schema: &TableSchema) -> Fit {
+/// Fits `pieces` to the columns of `row`, a row of `schema`.
+pub fn fit(pieces: &[Piece], row: &Row, schema: &TableSchema) -> Fit {
+    let cols = &row.columns;
     let n = cols.len();
     if pieces.is_empty() {
         return Fit::Empty;
@@ -166,7 +167,7 @@ pub fn fit(pieces: &[Piece], cols: &[usize], schema: &TableSchema) -> Fit {
     if pieces.len() > n {
         return Fit::Unreadable(format!("本行应有 {n} 个数值，读到 {} 个", pieces.len()));
     }
-    split(pieces, cols, schema)
+    split(pieces, row, schema)
 }
 
 /// Each piece is a whole cell of one real grid row: the numbers are cells,
@@ -258,38 +259,6 @@ fn valid_for(v: Decimal, col: &crate::schema::Column) -> bool {
 /// Upper bound on split combinations explored for one row.
 const SPLIT_BUDGET: usize = 200_000;
 
-/// A column total of the row, by position among the row's columns: checked
-/// as soon as the last of its cells is cut, so a wrong cut is dropped before
-/// the rest of the row is tried.
-struct Identity {
-    total: usize,
-    parts: Vec<usize>,
-    /// The position after which every cell of the identity is known.
-    last: usize,
-}
-
-fn identities(cols: &[usize], schema: &TableSchema) -> Vec<Identity> {
-    let mut out = Vec::new();
-    for (k, &c) in cols.iter().enumerate() {
-        let col = &schema.columns[c];
-        if col.total_of.is_empty() {
-            continue;
-        }
-        let parts: Vec<usize> = col
-            .total_of
-            .iter()
-            .filter_map(|part| cols.iter().position(|x| x == part))
-            .collect();
-        let last = parts.iter().copied().chain([k]).max().unwrap_or(k);
-        out.push(Identity {
-            total: k,
-            parts,
-            last,
-        });
-    }
-    out
-}
-
 /// A cell being tried: its value (None = blank marker) and where it lies
 /// in its piece, in chars.
 #[derive(Clone, Copy)]
@@ -308,13 +277,14 @@ struct Search<'a> {
     n: usize,
     cols: &'a [usize],
     schema: &'a TableSchema,
-    identities: Vec<Identity>,
+    totals: &'a [RowTotal],
     current: Vec<Cut>,
     found: Vec<Vec<Cut>>,
     budget: usize,
 }
 
-fn split(pieces: &[Piece], cols: &[usize], schema: &TableSchema) -> Fit {
+fn split(pieces: &[Piece], row: &Row, schema: &TableSchema) -> Fit {
+    let cols = &row.columns;
     let n = cols.len();
     let mut s = Search {
         pieces,
@@ -330,7 +300,7 @@ fn split(pieces: &[Piece], cols: &[usize], schema: &TableSchema) -> Fit {
         n,
         cols,
         schema,
-        identities: identities(cols, schema),
+        totals: &row.totals,
         current: Vec::with_capacity(n),
         found: Vec::new(),
         budget: SPLIT_BUDGET,
@@ -507,18 +477,16 @@ impl Search<'_> {
     /// An identity whose cells are now all cut does not hold.
     fn identity_fails(&self) -> bool {
         let k = self.current.len() - 1;
-        self.identities
-            .iter()
-            .any(|id| id.last == k && !self.holds(id))
+        self.totals.iter().any(|id| id.last == k && !self.holds(id))
     }
 
     fn totals_hold(&self) -> bool {
-        self.identities.iter().all(|id| self.holds(id))
+        self.totals.iter().all(|id| self.holds(id))
     }
 
     /// The total equals the sum of its parts (blank parts add nothing; a
     /// blank total admits no check).
-    fn holds(&self, id: &Identity) -> bool {
+    fn holds(&self, id: &RowTotal) -> bool {
         let Some(total) = self.current[id.total].value else {
             return true;
         };
@@ -548,6 +516,14 @@ mod tests {
         }
     }
 
+    /// A row of `table` with its first `n` columns (every one, in order).
+    fn row_with_columns(table: &TableSchema, n: usize) -> &Row {
+        let row = table.rows.iter().find(|r| r.columns.len() == n);
+        let row = row.unwrap_or_else(|| panic!("{}: no row with {n} columns", table.schema_id));
+        assert_eq!(row.columns, (0..n).collect::<Vec<_>>());
+        row
+    }
+
     fn values(fit: &Fit) -> Vec<String> {
         match fit {
             Fit::Cells(c) | Fit::Split(c) => c
@@ -566,19 +542,16 @@ mod tests {
             .iter()
             .find(|t| t.schema_id == "applications-2021")
             .unwrap();
-        let cols: Vec<usize> = (0..7).collect();
-        let fit = super::fit(&[piece("640020470")], &cols, t3);
+        let all = row_with_columns(t3, 7);
+        let fit = super::fit(&[piece("640020470")], all, t3);
         assert!(matches!(fit, Fit::Split(_)), "{fit:?}");
         assert_eq!(values(&fit), ["64", "0", "0", "2", "0", "4", "70"]);
-        assert_eq!(
-            values(&super::fit(&[piece("0000000")], &cols, t3)),
-            ["0"; 7]
-        );
+        assert_eq!(values(&super::fit(&[piece("0000000")], all, t3)), ["0"; 7]);
         // Stray spaces split the run into pieces, which are cut further.
-        let fit = super::fit(&[piece("200"), piece("000121")], &cols, t3);
+        let fit = super::fit(&[piece("200"), piece("000121")], all, t3);
         assert_eq!(values(&fit), ["20", "0", "0", "0", "0", "1", "21"]);
         // 1,1,0,0,0,0,1? no: 11 would need 总计 11. Two readings: ambiguous.
-        let fit = super::fit(&[piece("1010000")], &cols, t3);
+        let fit = super::fit(&[piece("1010000")], all, t3);
         assert!(matches!(fit, Fit::Split(_) | Fit::Unreadable(_)), "{fit:?}");
     }
 
@@ -602,7 +575,7 @@ mod tests {
             .iter()
             .find(|t| t.schema_id == "applications-2019")
             .unwrap();
-        let cols: Vec<usize> = (0..7).collect();
+        let all = row_with_columns(t3, 7);
         // 258 12 _ _ 1 1 _ (the label spans two slots: a gap of 1 before 258).
         let row = [
             cell("258", 1, 0),
@@ -610,20 +583,20 @@ mod tests {
             cell("1", 2, 0),
             cell("1", 0, 1),
         ];
-        let fit = super::fit(&row, &cols, t3);
+        let fit = super::fit(&row, all, t3);
         assert!(matches!(fit, Fit::Cells(_)), "{fit:?}");
         assert_eq!(values(&fit), ["258", "12", "_", "_", "1", "1", "_"]);
         // Only the first column filled: the rest is blank, not zero.
-        let fit = super::fit(&[cell("14", 0, 6)], &cols, t3);
+        let fit = super::fit(&[cell("14", 0, 6)], all, t3);
         assert_eq!(values(&fit), ["14", "_", "_", "_", "_", "_", "_"]);
         // A blank first column: the missing slot is before the first number.
-        let fit = super::fit(&[cell("5", 2, 5)], &cols, t3);
+        let fit = super::fit(&[cell("5", 2, 5)], all, t3);
         assert_eq!(values(&fit), ["_", "5", "_", "_", "_", "_", "_"]);
         // A real cell is one number, never digits to split.
-        let fit = super::fit(&[cell("640020470", 0, 0)], &cols, t3);
+        let fit = super::fit(&[cell("640020470", 0, 0)], all, t3);
         assert!(matches!(fit, Fit::Unreadable(_)), "{fit:?}");
         // The same digits typed in text are split by the totals.
-        let fit = super::fit(&[piece("640020470")], &cols, t3);
+        let fit = super::fit(&[piece("640020470")], all, t3);
         assert!(matches!(fit, Fit::Split(_)), "{fit:?}");
     }
 
@@ -635,11 +608,11 @@ mod tests {
             .iter()
             .find(|t| t.schema_id == "active-disclosure-2021")
             .unwrap();
-        let fit = super::fit(&[piece("693665")], &[0, 1, 2], t2);
+        let fit = super::fit(&[piece("693665")], row_with_columns(t2, 3), t2);
         assert!(matches!(fit, Fit::Unreadable(_)), "{fit:?}");
         // Only one way to cut three zeros.
         assert_eq!(
-            values(&super::fit(&[piece("000")], &[0, 1, 2], t2)),
+            values(&super::fit(&[piece("000")], row_with_columns(t2, 3), t2)),
             ["0", "0", "0"]
         );
     }
