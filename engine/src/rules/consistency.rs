@@ -14,6 +14,8 @@
 use std::sync::{Arc, LazyLock};
 
 use regex::{Regex, RegexBuilder};
+
+use crate::patterns::CapturesOnMatch;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::scope::section_range;
@@ -121,7 +123,7 @@ pub fn compile(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
                 }
             }
             Ok(Arc::new(TextVsTable {
-                regex,
+                regex: CapturesOnMatch::new(regex),
                 groups,
                 terms,
                 accept,
@@ -356,7 +358,7 @@ fn in_table(cx: &Context, span: &Span) -> bool {
 
 #[derive(Debug)]
 struct TextVsTable {
-    regex: Regex,
+    regex: CapturesOnMatch,
     groups: Vec<String>,
     terms: Vec<CellRef>,
     /// Other cell sums the stated number may equal without fault (a text
@@ -419,7 +421,7 @@ impl Check for TextVsTable {
             return;
         };
         let mut read: Option<Option<Read>> = None;
-        for caps in crate::patterns::captures_iter(&self.regex, text) {
+        for caps in self.regex.captures_iter(text) {
             let whole = caps.get(0).expect("group 0");
             let span = base + whole.start()..base + whole.end();
             if span.is_empty() || in_table(cx, &span) {
@@ -465,18 +467,18 @@ static SHAPES: LazyLock<Shapes> = LazyLock::new(Shapes::new);
 #[derive(Debug)]
 struct Shapes {
     /// `…111条。其中，` / `共公布政府信息2599条，(其中` / `380条财政资金信息，其中`.
-    before_qizhong: Regex,
+    before_qizhong: CapturesOnMatch,
     /// `…主动公开的425条政府信息中，`.
-    de_zhong: Regex,
+    de_zhong: CapturesOnMatch,
     /// A count with its unit.
-    count: Regex,
+    count: CapturesOnMatch,
     /// `占总量的57.7%`, `占51.85%`.
-    percent: Regex,
+    percent: CapturesOnMatch,
 }
 
 impl Shapes {
     fn new() -> Shapes {
-        let re = |s: &str| Regex::new(s).expect("valid built-in regex");
+        let re = |s: &str| CapturesOnMatch::new(Regex::new(s).expect("valid built-in regex"));
         Shapes {
             before_qizhong: re(
                 r"(?P<n>[0-9０-９]+)(?P<u>[条件个份])[^0-9０-９\s，,。；;：:、（）()“”]{0,12}?\s*[，,。；;]?\s*[（(]?\s*其中",
@@ -559,7 +561,7 @@ fn breakdowns(shapes: &Shapes, text: &str, stops: &[usize]) -> Vec<Breakdown> {
     // (number, unit, where the list starts)
     let mut heads: Vec<(Span, Span, usize)> = Vec::new();
     for re in [&shapes.before_qizhong, &shapes.de_zhong] {
-        for caps in crate::patterns::captures_iter(re, text) {
+        for caps in re.captures_iter(text) {
             let n = caps.name("n").expect("group n");
             let u = caps.name("u").expect("group u");
             if plain_start(text, n.start()) {
@@ -646,7 +648,9 @@ fn parts_of(
     let mut complete = false;
     for (k, &(a, b)) in clauses.iter().enumerate() {
         let clause = &text[a..b];
-        let counts: Vec<(Decimal, Span)> = crate::patterns::captures_iter(&shapes.count, clause)
+        let counts: Vec<(Decimal, Span)> = shapes
+            .count
+            .captures_iter(clause)
             .filter_map(|c| {
                 let n = c.name("n").expect("group n");
                 let u = c.name("u").expect("group u");
@@ -664,7 +668,9 @@ fn parts_of(
             .filter(|(d, _)| *d > 0)
             .map(|(_, g)| g)
             .collect();
-        let percents: Vec<Percent> = crate::patterns::captures_iter(&shapes.percent, clause)
+        let percents: Vec<Percent> = shapes
+            .percent
+            .captures_iter(clause)
             .filter_map(|c| {
                 let p = c.name("p").expect("group p");
                 let at = a + p.start();

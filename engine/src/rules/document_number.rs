@@ -7,6 +7,8 @@
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
+use crate::patterns::CapturesOnMatch;
+
 use regex::Regex;
 
 use super::{Check, Compile, Context, RuleMeta};
@@ -18,26 +20,30 @@ pub const PLACEHOLDERS: &[&str] = &["文号", "应为", "年份", "上限", "报
 
 /// A bracketed year and a number, with any bracket pair (checked afterwards).
 /// Spaces are plain, ideographic or no-break spaces; never a line break or tab.
-static BRACKETED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static BRACKETED: LazyLock<CapturesOnMatch> = LazyLock::new(|| {
+    CapturesOnMatch::new(Regex::new(
         r"([〔\[【（(［〖])[ \u{3000}\u{a0}]*([0-9０-９]{2,4})[ \u{3000}\u{a0}]*([〕\]】）)］〗])(?:[ \u{3000}\u{a0}]*(第))?[ \u{3000}\u{a0}]*([0-9０-９]+)(?:[ \u{3000}\u{a0}]*(号))?",
     )
-    .expect("valid regex")
+    .expect("valid regex"))
 });
 
 /// 令号: 国务院令第711号, possibly spaced.
-static LING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"令[ \u{3000}\u{a0}]*第[ \u{3000}\u{a0}]*([0-9０-９]+)[ \u{3000}\u{a0}]*号")
-        .expect("valid regex")
+static LING: LazyLock<CapturesOnMatch> = LazyLock::new(|| {
+    CapturesOnMatch::new(
+        Regex::new(r"令[ \u{3000}\u{a0}]*第[ \u{3000}\u{a0}]*([0-9０-９]+)[ \u{3000}\u{a0}]*号")
+            .expect("valid regex"),
+    )
 });
 
 /// An opening 〔 and digits, to see whether its 〕 follows.
-static OPEN_DIGITS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"〔[ \u{3000}\u{a0}]*([0-9０-９]{2,})").expect("valid regex"));
+static OPEN_DIGITS: LazyLock<CapturesOnMatch> = LazyLock::new(|| {
+    CapturesOnMatch::new(Regex::new(r"〔[ \u{3000}\u{a0}]*([0-9０-９]{2,})").expect("valid regex"))
+});
 
 /// Digits and a closing 〕, to see whether its 〔 precedes.
-static DIGITS_CLOSE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"([0-9０-９]{2,})[ \u{3000}\u{a0}]*〕").expect("valid regex"));
+static DIGITS_CLOSE: LazyLock<CapturesOnMatch> = LazyLock::new(|| {
+    CapturesOnMatch::new(Regex::new(r"([0-9０-９]{2,})[ \u{3000}\u{a0}]*〕").expect("valid regex"))
+});
 
 /// A registry entry as written: 国办公开办函〔2019〕60号 or 国务院令第711号.
 static CANON_BRACKETED: LazyLock<Regex> = LazyLock::new(|| {
@@ -348,7 +354,7 @@ struct Candidates(Vec<Candidate>);
 
 fn candidates(text: &str) -> Vec<Candidate> {
     let mut out = Vec::new();
-    for c in crate::patterns::captures_iter(&BRACKETED, text) {
+    for c in BRACKETED.captures_iter(text) {
         let open_m = c.get(1).expect("group 1");
         let year_m = c.get(2).expect("group 2");
         let close_m = c.get(3).expect("group 3");
@@ -387,7 +393,7 @@ fn candidates(text: &str) -> Vec<Candidate> {
             spaces: space_runs(text, open_m.start()..whole.end()),
         });
     }
-    for c in crate::patterns::captures_iter(&LING, text) {
+    for c in LING.captures_iter(text) {
         let whole = c.get(0).expect("group 0");
         let ling_end = whole.start() + '令'.len_utf8();
         let (code_run, code) = code_before(text, ling_end);
@@ -732,7 +738,7 @@ fn unbalanced(text: &str, limit: Option<i32>, rule: &RuleMeta, out: &mut Vec<Dia
     let closers = ['〕', ']', '】', '）', ')', '］', '〗'];
     let openers = ['〔', '[', '【', '（', '(', '［', '〖'];
     let mut found: Vec<(Range<usize>, String, Option<Edit>)> = Vec::new();
-    for c in crate::patterns::captures_iter(&OPEN_DIGITS, text) {
+    for c in OPEN_DIGITS.captures_iter(text) {
         let whole = c.get(0).expect("group 0");
         let digits_m = c.get(1).expect("group 1");
         let after = text[whole.end()..].trim_start_matches(is_space);
@@ -785,7 +791,7 @@ fn unbalanced(text: &str, limit: Option<i32>, rule: &RuleMeta, out: &mut Vec<Dia
         };
         found.push((code.start..end, right, edit));
     }
-    for c in crate::patterns::captures_iter(&DIGITS_CLOSE, text) {
+    for c in DIGITS_CLOSE.captures_iter(text) {
         let digits_m = c.get(1).expect("group 1");
         let whole = c.get(0).expect("group 0");
         let before = text[..digits_m.start()].trim_end_matches(is_space);
