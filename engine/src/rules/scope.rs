@@ -58,68 +58,118 @@ pub fn section_range(report: &Report, section: &str) -> Option<std::ops::Range<u
         })
 }
 
-/// Text folded for matching (NFKC), with each folded byte's original offset.
+/// Text folded for matching (NFKC), and how to map its offsets back.
 pub struct Folded {
     pub text: String,
-    map: Vec<usize>,
+    /// Where copying and rewriting alternate, in order. Most characters are
+    /// copied as they are, so this holds one entry per rewritten character
+    /// and per copied run, not one per byte.
+    marks: Vec<Mark>,
     end: usize,
+}
+
+/// From `folded` on (to the next mark), the folded text is either the
+/// original's bytes from `orig` on, copied, or what one character at `orig`
+/// was rewritten to.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    folded: usize,
+    orig: usize,
+    copied: bool,
 }
 
 impl Folded {
     pub fn new(text: &str, base: usize) -> Folded {
         let mut out = String::with_capacity(text.len());
-        let mut map = Vec::with_capacity(text.len());
-        let bytes = text.as_bytes();
-        // Runs of characters NFKC keeps are copied whole; every byte of a
-        // character maps to the character's start.
-        let copy = |run: std::ops::Range<usize>, out: &mut String, map: &mut Vec<usize>| {
-            out.push_str(&text[run.clone()]);
-            let mut at = base + run.start;
-            map.extend(run.map(|j| {
-                if bytes[j] & 0xC0 != 0x80 {
-                    at = base + j;
-                }
-                at
-            }));
-        };
+        let mut marks = vec![Mark {
+            folded: 0,
+            orig: base,
+            copied: true,
+        }];
         let mut run = 0;
         for (i, ch) in text.char_indices() {
             if nfkc_keeps(ch) {
                 continue;
             }
-            if run < i {
-                copy(run..i, &mut out, &mut map);
-            }
-            let (at, start) = (base + i, out.len());
+            out.push_str(&text[run..i]);
+            marks.push(Mark {
+                folded: out.len(),
+                orig: base + i,
+                copied: false,
+            });
             nfkc_char(ch, |c| out.push(c));
-            map.extend(std::iter::repeat_n(at, out.len() - start));
             run = i + ch.len_utf8();
+            marks.push(Mark {
+                folded: out.len(),
+                orig: base + run,
+                copied: true,
+            });
         }
-        copy(run..text.len(), &mut out, &mut map);
+        out.push_str(&text[run..]);
         Folded {
             text: out,
-            map,
+            marks,
             end: base + text.len(),
         }
+    }
+
+    /// The original offset of the character that folded byte `f` (< the
+    /// folded length) comes from.
+    fn orig_at(&self, f: usize) -> usize {
+        // The last mark at or before `f`: of marks at one place, the later
+        // one (an empty copied run is followed by its rewritten character).
+        let m = self.marks[self.marks.partition_point(|m| m.folded <= f) - 1];
+        if !m.copied {
+            return m.orig;
+        }
+        let mut f = f;
+        while !self.text.is_char_boundary(f) {
+            f -= 1;
+        }
+        m.orig + (f - m.folded)
+    }
+
+    /// The first folded offset whose original offset is at least `o` (the
+    /// folded length when there is none).
+    fn folded_at(&self, o: usize) -> usize {
+        let k = self.marks.partition_point(|m| m.orig <= o);
+        if k == 0 {
+            return 0;
+        }
+        let m = self.marks[k - 1];
+        let next = self.marks.get(k).map_or(self.text.len(), |n| n.folded);
+        if !m.copied {
+            return if o == m.orig { m.folded } else { next };
+        }
+        let mut f = (m.folded + (o - m.orig)).min(self.text.len());
+        while !self.text.is_char_boundary(f) {
+            f += 1;
+        }
+        f
     }
 
     /// The folded text of the original byte range `r`, with the folded
     /// offset it starts at (add it to offsets in the slice before
     /// [`Folded::original`]).
     pub fn slice(&self, r: std::ops::Range<usize>) -> (usize, &str) {
-        let a = self.map.partition_point(|&o| o < r.start);
-        let b = self.map.partition_point(|&o| o < r.end);
+        let a = self.folded_at(r.start);
+        let b = self.folded_at(r.end);
         (a, &self.text[a..b.max(a)])
     }
 
     /// The original byte range of a folded range.
     pub fn original(&self, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
-        let start = self.map.get(r.start).copied().unwrap_or(self.end);
-        let end = if r.end >= self.map.len() {
+        let len = self.text.len();
+        let start = if r.start < len {
+            self.orig_at(r.start)
+        } else {
+            self.end
+        };
+        // The end is the start of the first original char not in the match.
+        let end = if r.end >= len {
             self.end
         } else {
-            // The end is the start of the first original char not in the match.
-            self.map[r.end]
+            self.orig_at(r.end)
         };
         start..end.max(start)
     }
@@ -134,14 +184,65 @@ mod tests {
     fn runs_fold_as_each_character_alone() {
         let text = "a１２㐀丁\u{4DFF}龥\u{9FFF}\u{A000}ｱ﹙㈠）①，x\u{FB01}中";
         let f = Folded::new(text, 7);
-        let (mut want, mut map) = (String::new(), Vec::new());
+        let (mut want, mut map) = (String::new(), Vec::<usize>::new());
         for (i, ch) in text.char_indices() {
             let start = want.len();
             want.extend(std::iter::once(ch).nfkc());
             map.extend(std::iter::repeat_n(7 + i, want.len() - start));
         }
         assert_eq!(f.text, want);
-        assert_eq!(f.map, map);
+        assert_eq!(
+            (0..f.text.len()).map(|b| f.orig_at(b)).collect::<Vec<_>>(),
+            map
+        );
+    }
+
+    /// The marks give what one original offset per folded byte gave: the
+    /// folded form's previous representation, kept here as the reference.
+    #[test]
+    fn marks_map_offsets_as_a_map_per_byte_did() {
+        let texts = [
+            "",
+            "plain 中文 only",
+            "１２３",
+            "ａ中ｂ",
+            "a１２㐀丁\u{4DFF}龥\u{9FFF}\u{A000}ｱ﹙㈠）①，x\u{FB01}中",
+            "\u{FB01}\u{FB01}末尾①",
+            "电话：０９５４－２０８８８２９；\u{1F600}😀ｅｍａｉｌ",
+        ];
+        for text in texts {
+            for base in [0, 5] {
+                let f = Folded::new(text, base);
+                let mut map = Vec::new();
+                for (i, ch) in text.char_indices() {
+                    let n = std::iter::once(ch)
+                        .nfkc()
+                        .map(char::len_utf8)
+                        .sum::<usize>();
+                    map.extend(std::iter::repeat_n(base + i, n));
+                }
+                assert_eq!(map.len(), f.text.len(), "{text}");
+                for o in 0..base + text.len() + 3 {
+                    assert_eq!(
+                        f.folded_at(o),
+                        map.partition_point(|&m| m < o),
+                        "{text:?} base {base} offset {o}"
+                    );
+                }
+                for a in 0..=f.text.len() {
+                    for b in a..=f.text.len() {
+                        let end = base + text.len();
+                        let start = map.get(a).copied().unwrap_or(end);
+                        let stop = map.get(b).copied().unwrap_or(end);
+                        assert_eq!(
+                            f.original(a..b),
+                            start..stop.max(start),
+                            "{text:?} {a}..{b}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
