@@ -130,6 +130,8 @@ struct Resolved {
     rhs: Vec<(i8, Operand)>,
     /// Columns (per-column mode) or rows (per-row mode) to check.
     each: Vec<usize>,
+    /// How many cells one check of the identity reads.
+    cells: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -263,10 +265,20 @@ fn resolve(
                 .collect(),
         },
     };
+    let (lhs, rhs) = (side(&expr.lhs)?, side(&expr.rhs)?);
+    let cells = lhs
+        .iter()
+        .chain(&rhs)
+        .map(|(_, o)| match o {
+            Operand::Indices(ix) => ix.len(),
+            Operand::Number(_) => 0,
+        })
+        .sum();
     Ok(Resolved {
-        lhs: side(&expr.lhs)?,
-        rhs: side(&expr.rhs)?,
+        lhs,
+        rhs,
         each,
+        cells,
     })
 }
 
@@ -331,6 +343,11 @@ struct Used {
     value: Decimal,
 }
 
+/// `total + sign·v`, without multiplying (a sign is ±1).
+fn add(total: Decimal, sign: i8, v: Decimal) -> Decimal {
+    if sign < 0 { total - v } else { total + v }
+}
+
 /// One side's sum, or the cells that could not be read.
 fn sum(
     table: &Table,
@@ -344,7 +361,7 @@ fn sum(
     let mut total = Decimal::ZERO;
     for (sign, op) in side {
         match op {
-            Operand::Number(n) => total += *n * Decimal::from(*sign),
+            Operand::Number(n) => total = add(total, *sign, *n),
             Operand::Indices(ix) => {
                 for &i in ix {
                     let (row_idx, col_idx) = match for_each {
@@ -360,7 +377,7 @@ fn sum(
                         .and_then(|r| r.cells[col_idx].as_ref());
                     match cell.and_then(|c| c.value.map(|v| (v, c.span.clone()))) {
                         Some((v, span)) => {
-                            total += v * Decimal::from(*sign);
+                            total = add(total, *sign, v);
                             used.push(Used {
                                 span,
                                 row: row_idx,
@@ -417,7 +434,7 @@ impl Check for Arithmetic {
                 continue;
             }
             let mut missing = Vec::new();
-            let mut used = Vec::new();
+            let mut used = Vec::with_capacity(resolved.cells);
             let l = sum(
                 table,
                 layout,
