@@ -2,7 +2,7 @@
 //! §3.4 and §5.4). `presence` reports a missing item, `form` a malformed one.
 //! The text is read with full-width digits and punctuation folded.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use regex::Regex;
 
@@ -395,26 +395,43 @@ fn find(item: Item, text: &str) -> Vec<Found> {
         Item::Phone => phones(text),
         Item::Email => emails(text),
         Item::Website => websites(text),
-        Item::Any => [
-            Item::Address,
-            Item::Postcode,
-            Item::Phone,
-            Item::Email,
-            Item::Website,
-        ]
-        .into_iter()
-        .flat_map(|i| find(i, text))
-        .collect(),
+        Item::Any => ITEMS.into_iter().flat_map(|i| find(i, text)).collect(),
+    }
+}
+
+/// The items `any` stands for, in the order their finds are listed.
+const ITEMS: [Item; 5] = [
+    Item::Address,
+    Item::Postcode,
+    Item::Phone,
+    Item::Email,
+    Item::Website,
+];
+
+/// One report's finds per item, each made when a rule first asks: the
+/// presence rule and the form rules read the same ones.
+#[derive(Default)]
+struct Finds([OnceLock<Vec<Found>>; 5]);
+
+impl Finds {
+    fn of(&self, item: Item, text: &str) -> &[Found] {
+        let k = ITEMS.iter().position(|&i| i == item).expect("one of ITEMS");
+        self.0[k].get_or_init(|| find(item, text))
     }
 }
 
 impl Check for Contact {
     fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         let folded = cx.folded();
-        let found = find(self.item, &folded.text);
+        let finds = cx.memo.get(Finds::default);
+        let items = match self.item {
+            Item::Any => &ITEMS[..],
+            _ => std::slice::from_ref(&self.item),
+        };
+        let mut found = items.iter().flat_map(|&i| finds.of(i, &folded.text));
         let name = self.item.name().to_owned();
         if !self.form {
-            if found.is_empty() {
+            if found.next().is_none() {
                 // Point at the title: the contact block usually follows it.
                 let at = cx.report.title.as_ref().map_or(0..0, |t| t.span.clone());
                 let values = [
@@ -427,8 +444,10 @@ impl Check for Contact {
             return;
         }
         for f in found {
-            let Some(problem) = f.problem else { continue };
-            let span = folded.original(f.range);
+            let Some(problem) = f.problem.clone() else {
+                continue;
+            };
+            let span = folded.original(f.range.clone());
             let values = [
                 ("项目", name.clone()),
                 ("号码", cx.text()[span.clone()].to_owned()),
