@@ -514,10 +514,12 @@ impl Check for DocumentNumbers {
             return;
         }
         for c in all {
-            let written = text[c.span.clone()].to_owned();
-            let right = c.canonical(text, limit);
+            // Made only for a finding: most candidates give none in most rules.
             let values = |extra: &[(&'static str, String)]| {
-                let mut v = vec![("文号", written.clone()), ("应为", right.clone())];
+                let mut v = vec![
+                    ("文号", text[c.span.clone()].to_owned()),
+                    ("应为", c.canonical(text, limit)),
+                ];
                 v.extend(extra.iter().cloned());
                 v
             };
