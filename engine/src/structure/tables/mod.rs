@@ -121,8 +121,9 @@ fn build(stream: &Stream, schema: &TableSchema, m: &LayoutMatches) -> Option<Rec
     if picked.is_empty() {
         return None;
     }
-    let mut rows: Vec<TableRow> = Vec::new();
-    let mut found_ids = std::collections::HashSet::new();
+    // Each row with its index in the layout, the order the table keeps.
+    let mut rows: Vec<(usize, TableRow)> = Vec::new();
+    let mut found = vec![false; schema.rows.len()];
     let mut table_end = picked[0].end;
     let mut score = 0;
     for (k, c) in picked.iter().enumerate() {
@@ -140,8 +141,11 @@ fn build(stream: &Stream, schema: &TableSchema, m: &LayoutMatches) -> Option<Rec
         }
         score += 1;
         table_end = table_end.max(if pieces.is_empty() { c.end } else { stop });
-        found_ids.insert(c.row);
-        rows.push(make_row(stream, schema, c.row, None, c.start, c.end, fit));
+        found[c.row] = true;
+        rows.push((
+            c.row,
+            make_row(stream, schema, c.row, None, c.start, c.end, fit),
+        ));
         // Rows of the layout skipped between this match and the next one:
         // recognise them by position when their text stands there.
         if let Some(next) = picked.get(k + 1) {
@@ -150,10 +154,10 @@ fn build(stream: &Stream, schema: &TableSchema, m: &LayoutMatches) -> Option<Rec
                 .collect();
             if !skipped.is_empty() {
                 for (r, (ls, le), fit) in by_position(stream, schema, &skipped, stop, next.start) {
-                    found_ids.insert(r);
+                    found[r] = true;
                     score += 2;
                     let written = Some(stream_text(stream, ls, le));
-                    rows.push(make_row(stream, schema, r, written, ls, le, fit));
+                    rows.push((r, make_row(stream, schema, r, written, ls, le, fit)));
                 }
             }
         }
@@ -163,9 +167,9 @@ fn build(stream: &Stream, schema: &TableSchema, m: &LayoutMatches) -> Option<Rec
     let data_rows = schema.rows.iter().filter(|r| !r.group).count();
     let with_numbers = rows
         .iter()
-        .filter(|r| !r.group && r.reading != Reading::Empty)
+        .filter(|(_, r)| !r.group && r.reading != Reading::Empty)
         .count();
-    let labels_found = rows.iter().filter(|r| !r.group).count();
+    let labels_found = rows.iter().filter(|(_, r)| !r.group).count();
     if data_rows > 1 && with_numbers < 2 && labels_found * 2 < data_rows {
         return None;
     }
@@ -186,12 +190,13 @@ fn build(stream: &Stream, schema: &TableSchema, m: &LayoutMatches) -> Option<Rec
         .map(|&(a, _)| a)
         .min()
         .unwrap_or(picked[0].start);
-    rows.sort_by_key(|r| schema.rows.iter().position(|d| d.id == r.id));
+    rows.sort_by_key(|&(i, _)| i);
+    let rows: Vec<TableRow> = rows.into_iter().map(|(_, r)| r).collect();
     let missing = schema
         .rows
         .iter()
         .enumerate()
-        .filter(|(i, r)| !r.group && !r.optional && !found_ids.contains(i))
+        .filter(|&(i, r)| !r.group && !r.optional && !found[i])
         .map(|(_, r)| r.id.clone())
         .collect();
     let span = stream.src_range(start, table_end.max(start + 1));
