@@ -53,7 +53,8 @@ pub fn skip_unit(stream: &Stream, pos: usize, unit: Option<&str>, limit: usize) 
 /// Stops after `want` pieces when the next one starts on a new line.
 pub fn read_pieces(stream: &Stream, pos: usize, limit: usize, want: usize) -> (Vec<Piece>, usize) {
     let chars = &stream.chars;
-    let mut pieces: Vec<Piece> = Vec::new();
+    // Sized for a row's cells (`want` is unbounded for rows found by position).
+    let mut pieces: Vec<Piece> = Vec::with_capacity(want.min(16));
     let mut i = pos;
     while i < limit {
         let c = chars[i];
@@ -140,7 +141,7 @@ pub fn fit(pieces: &[Piece], row: &Row, schema: &TableSchema) -> Fit {
         return Fit::Empty;
     }
     // Empty cells between pieces on a row (after the first piece) are blanks.
-    let mut slots: Vec<Option<&Piece>> = Vec::new();
+    let mut slots: Vec<Option<&Piece>> = Vec::with_capacity(n.max(pieces.len()));
     for (i, p) in pieces.iter().enumerate() {
         if i > 0 && p.sep == Sep::Cell {
             slots.extend(std::iter::repeat_n(None, p.gap as usize));
