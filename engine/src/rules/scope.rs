@@ -7,7 +7,7 @@ use super::Compile;
 use crate::model::Report;
 use crate::pack::PackError;
 use crate::pack::file::Scope;
-use crate::structure::stream::{nfkc_char, nfkc_keeps};
+use crate::structure::stream::{kept_len, nfkc_char};
 
 /// A scope must name a level-1 heading of some template (by number or by
 /// title or variant); otherwise the rule would silently never match.
@@ -86,11 +86,16 @@ impl Folded {
             orig: base,
             copied: true,
         }];
-        let mut run = 0;
-        for (i, ch) in text.char_indices() {
-            if nfkc_keeps(ch) {
+        let (mut run, mut i) = (0, 0);
+        while i < text.len() {
+            let kept = kept_len(text, i);
+            if kept > 0 {
+                i += kept;
                 continue;
             }
+            let Some(ch) = text[i..].chars().next() else {
+                break;
+            };
             out.push_str(&text[run..i]);
             marks.push(Mark {
                 folded: out.len(),
@@ -98,7 +103,8 @@ impl Folded {
                 copied: false,
             });
             nfkc_char(ch, |c| out.push(c));
-            run = i + ch.len_utf8();
+            i += ch.len_utf8();
+            run = i;
             marks.push(Mark {
                 folded: out.len(),
                 orig: base + run,

@@ -59,6 +59,24 @@ pub fn nfkc_keeps(ch: char) -> bool {
     ch.is_ascii() || matches!(ch, '\u{3001}'..='\u{3035}') || is_common_han(ch)
 }
 
+/// The UTF-8 length of the character at byte `i` of `text` when
+/// [`nfkc_keeps`] it, else 0: the same set, read from the bytes, for loops
+/// that would otherwise decode every character. `i` must start a character.
+#[inline]
+pub fn kept_len(text: &str, i: usize) -> usize {
+    let b = text.as_bytes();
+    match b[i] {
+        0x00..=0x7F => 1,
+        // U+5000–9FFF.
+        0xE5..=0xE9 => 3,
+        // U+4E00–4FFF.
+        0xE4 if b[i + 1] >= 0xB8 => 3,
+        // U+3001–3035.
+        0xE3 if b[i + 1] == 0x80 && (0x81..=0xB5).contains(&b[i + 2]) => 3,
+        _ => 0,
+    }
+}
+
 /// A common Han ideograph (U+4E00–9FFF): NFKC and [`canonical`] keep it.
 #[inline]
 pub fn is_common_han(ch: char) -> bool {
@@ -282,6 +300,16 @@ mod tests {
         }
     }
     use crate::read::{Format, read};
+
+    #[test]
+    fn kept_len_is_nfkc_keeps_read_from_bytes() {
+        let mut buf = [0u8; 4];
+        for ch in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let s = ch.encode_utf8(&mut buf);
+            let want = if nfkc_keeps(ch) { s.len() } else { 0 };
+            assert_eq!(kept_len(s, 0), want, "U+{:04X}", ch as u32);
+        }
+    }
 
     #[test]
     fn key_fast_path_agrees_with_the_normaliser() {
