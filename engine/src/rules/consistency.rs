@@ -741,6 +741,28 @@ fn parts_of(
     parts
 }
 
+/// One report's breakdowns per region (a section, or the whole text): the
+/// breakdown rules all read the same shapes, so a region's are found once.
+#[derive(Default)]
+struct ByRegion(std::sync::Mutex<Vec<(Option<String>, Arc<Vec<Breakdown>>)>>);
+
+impl ByRegion {
+    fn get(
+        &self,
+        section: Option<&str>,
+        make: impl FnOnce() -> Vec<Breakdown>,
+    ) -> Arc<Vec<Breakdown>> {
+        // A rule that panicked leaves only whole entries behind.
+        let mut all = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, found)) = all.iter().find(|(s, _)| s.as_deref() == section) {
+            return found.clone();
+        }
+        let found = Arc::new(make());
+        all.push((section.map(str::to_owned), found.clone()));
+        found
+    }
+}
+
 #[derive(Debug)]
 struct Breakdowns {
     shapes: &'static Shapes,
@@ -763,7 +785,13 @@ impl Check for Breakdowns {
             .map(|t| t.span.start - base)
             .collect();
         let at = |s: &Span| base + s.start..base + s.end;
-        for b in breakdowns(self.shapes, text, &stops) {
+        let found = cx
+            .memo
+            .get(ByRegion::default)
+            .get(self.section.as_deref(), || {
+                breakdowns(self.shapes, text, &stops)
+            });
+        for b in found.iter() {
             if b.parts.is_empty() || in_table(cx, &at(&b.whole_span)) {
                 continue;
             }
