@@ -744,7 +744,10 @@ fn parts_of(
 /// One report's breakdowns per region (a section, or the whole text): the
 /// breakdown rules all read the same shapes, so a region's are found once.
 #[derive(Default)]
-struct ByRegion(std::sync::Mutex<Vec<(Option<String>, Arc<Vec<Breakdown>>)>>);
+struct ByRegion(std::sync::Mutex<Vec<Region>>);
+
+/// A region's section (`None`: the whole text) and its breakdowns.
+type Region = (Option<String>, Arc<Vec<Breakdown>>);
 
 impl ByRegion {
     fn get(
