@@ -20,12 +20,48 @@ pub const PLACEHOLDERS: &[&str] = &["文号", "应为", "年份", "上限", "报
 
 /// A bracketed year and a number, with any bracket pair (checked afterwards).
 /// Spaces are plain, ideographic or no-break spaces; never a line break or tab.
-static BRACKETED: LazyLock<CapturesOnMatch> = LazyLock::new(|| {
-    CapturesOnMatch::new(Regex::new(
-        r"([〔\[【（(［〖])[ \u{3000}\u{a0}]*([0-9０-９]{2,4})[ \u{3000}\u{a0}]*([〕\]】）)］〗])(?:[ \u{3000}\u{a0}]*(第))?[ \u{3000}\u{a0}]*([0-9０-９]+)(?:[ \u{3000}\u{a0}]*(号))?",
-    )
-    .expect("valid regex"))
-});
+const BRACKETED_PATTERN: &str = r"([〔\[【（(［〖])[ \u{3000}\u{a0}]*([0-9０-９]{2,4})[ \u{3000}\u{a0}]*([〕\]】）)］〗])(?:[ \u{3000}\u{a0}]*(第))?[ \u{3000}\u{a0}]*([0-9０-９]+)(?:[ \u{3000}\u{a0}]*(号))?";
+
+/// [`BRACKETED_PATTERN`] at the start of the text, tried only where
+/// [`bracketed`] finds an opener.
+static BRACKETED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("^(?:{BRACKETED_PATTERN})")).expect("valid regex"));
+
+/// [`BRACKETED_PATTERN`]'s matches in `text`, as the regex's own search
+/// would find them, each with the offset its captures are relative to. A
+/// match starts at an opener followed, after spaces, by a digit. `(` and `（`
+/// are everywhere, so the regex's search stopped at each one; this scan
+/// passes them by and tries the anchored regex only where a match can start.
+fn bracketed(text: &str) -> Vec<(usize, regex::Captures<'_>)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        // 〔 【 〖 are E3 80 94/90/96; （ ［ are EF BC 88/BB (a lead byte
+        // starts a whole character, so the two after it exist).
+        let len = match b[i] {
+            b'(' | b'[' => 1,
+            0xE3 if b[i + 1] == 0x80 && matches!(b[i + 2], 0x90 | 0x94 | 0x96) => 3,
+            0xEF if b[i + 1] == 0xBC && matches!(b[i + 2], 0x88 | 0xBB) => 3,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let digit_next = text[i + len..]
+            .chars()
+            .find(|c| !matches!(c, ' ' | '\u{3000}' | '\u{a0}'))
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '０'..='９'));
+        if digit_next && let Some(c) = BRACKETED.captures(&text[i..]) {
+            let end = i + c.get(0).map_or(len, |m| m.end());
+            out.push((i, c));
+            i = end;
+            continue;
+        }
+        i += len;
+    }
+    out
+}
 
 /// 令号: 国务院令第711号, possibly spaced.
 static LING: LazyLock<CapturesOnMatch> = LazyLock::new(|| {
@@ -354,20 +390,21 @@ struct Candidates(Vec<Candidate>);
 
 fn candidates(text: &str) -> Vec<Candidate> {
     let mut out = Vec::new();
-    for c in BRACKETED.captures_iter(text) {
+    for (at, c) in bracketed(text) {
+        let range = |m: regex::Match| at + m.start()..at + m.end();
         let open_m = c.get(1).expect("group 1");
         let year_m = c.get(2).expect("group 2");
         let close_m = c.get(3).expect("group 3");
         let seq_m = c.get(5).expect("group 5");
         let hao = c.get(6);
-        let whole = c.get(0).expect("group 0");
+        let whole = range(c.get(0).expect("group 0"));
         let year = ascii_digits(year_m.as_str());
         match year.len() {
             2 => {}
             4 if year.starts_with("19") || year.starts_with("20") => {}
             _ => continue,
         }
-        let (code_run, code) = code_before(text, open_m.start());
+        let (code_run, code) = code_before(text, at + open_m.start());
         let proper = open_m.as_str() == "〔" && close_m.as_str() == "〕";
         if !proper {
             // Other brackets make a 文号 only with a 代字 before and 号 after.
@@ -380,17 +417,17 @@ fn candidates(text: &str) -> Vec<Candidate> {
             }
         }
         out.push(Candidate {
-            span: code.start..whole.end(),
+            span: code.start..whole.end,
             code_run,
             code,
             form: Form::Bracketed {
-                open: open_m.range(),
-                year: year_m.range(),
-                close: close_m.range(),
+                open: range(open_m),
+                year: range(year_m),
+                close: range(close_m),
             },
-            di: c.get(4).map(|m| m.range()),
-            seq: seq_m.range(),
-            spaces: space_runs(text, open_m.start()..whole.end()),
+            di: c.get(4).map(range),
+            seq: range(seq_m),
+            spaces: space_runs(text, at + open_m.start()..whole.end),
         });
     }
     for c in LING.captures_iter(text) {
@@ -855,6 +892,45 @@ pub(crate) fn warm() {
 mod tests {
 
     use super::*;
+
+    #[test]
+    fn bracket_scan_finds_what_the_regex_search_finds() {
+        let search = Regex::new(BRACKETED_PATTERN).unwrap();
+        let groups = |c: &regex::Captures, at: usize| -> Vec<Option<Range<usize>>> {
+            c.iter()
+                .map(|m| m.map(|m| at + m.start()..at + m.end()))
+                .collect()
+        };
+        // Openers, closers, digits, spaces, 第/号 and other text, mixed.
+        let pool: Vec<&str> = "〔 [ 【 （ ( ［ 〖 〕 ] 】 ） ) ］ 〗 2019 20 1 ０ ２０２３ 12345 第 号 国办发 中 ， 。 a \
+             〔2019〕 （20 (２０２３ 19] 〕12 第3号 8号"
+            .split(' ')
+            .chain([" ", "\u{3000}", "\u{a0}", "\t", "\n"])
+            .collect();
+        let mut seed = 11u64;
+        let mut matched = 0;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            for _ in 0..(seed >> 60) + 2 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pool[(seed >> 33) as usize % pool.len()]);
+            }
+            let want: Vec<_> = search.captures_iter(&text).map(|c| groups(&c, 0)).collect();
+            let got: Vec<_> = bracketed(&text)
+                .iter()
+                .map(|(at, c)| groups(c, *at))
+                .collect();
+            assert_eq!(got, want, "{text:?}");
+            matched += want.len();
+        }
+        // The strings must reach the matching path, not only the scan.
+        assert!(matched > 1_000, "{matched} matches");
+    }
     use crate::lint::Options;
     use crate::pack::{PackInput, PackSet, PackSource, builtin_inputs, load};
 
