@@ -133,6 +133,30 @@ fn a_five_megabyte_single_line_and_a_million_lines() {
 }
 
 #[test]
+fn a_long_line_full_of_unbalanced_marks_gets_every_finding() {
+    // One finding per mark, all on one 300 KB line: placing each of them
+    // in its line once searched the line, which was quadratic (a 3 MB line
+    // took two minutes).
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "某某局2020年政府信息公开工作年度报告\n{}\n",
+        "（２".repeat(50_000)
+    );
+    let file = write(dir.path(), "marks.txt", text.as_bytes());
+    let (code, out, err) = check(&file, &["--format", "jsonl"]);
+    assert_eq!(code, 1, "{err}");
+    let unbalanced = out
+        .lines()
+        .filter(|l| l.contains("\"punctuation-unbalanced\""))
+        .count();
+    assert_eq!(unbalanced, 50_000);
+    assert!(
+        out.contains("\"line\":2,\"column\":99999,"),
+        "the last mark's place"
+    );
+}
+
+#[test]
 fn a_page_that_declares_the_wrong_charset_is_read_as_what_it_is() {
     let dir = tempfile::tempdir().unwrap();
     // Declares GB2312 but is UTF-8, as some CMS templates do.

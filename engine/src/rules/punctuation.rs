@@ -520,6 +520,9 @@ fn unbalanced(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         found.extend(stack.iter().map(|e| (e.0, e.1, true)));
     }
     found.sort_unstable();
+    // Where lines end, found once: per finding, a search back and forth for
+    // the line would be quadratic on a long line full of marks.
+    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
     for (at, c, open) in found {
         let len = c.len_utf8();
         // 《《 and 》》 are `book-title-nesting`'s doubled marks.
@@ -530,8 +533,9 @@ fn unbalanced(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
                 continue;
             }
         }
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let next = newlines.partition_point(|&n| n < at);
+        let line_start = next.checked_sub(1).map_or(0, |k| newlines[k] + 1);
+        let line_end = newlines.get(next).copied().unwrap_or(text.len());
         let context = if open {
             let end = text[at..line_end]
                 .char_indices()

@@ -34,6 +34,20 @@ pub struct Position {
 pub struct LineIndex {
     /// Byte offset where each line starts; `starts[0] == 0`.
     starts: Vec<usize>,
+    /// Characters before each `BLOCK`-byte boundary of the text, made when
+    /// a column far into a long line is first asked for: the column is then
+    /// counted from the nearest boundary, not from the line's start (many
+    /// findings on one long line made rendering quadratic).
+    blocks: std::sync::OnceLock<Vec<usize>>,
+}
+
+/// Columns further than this into a line are counted from block boundaries.
+const BLOCK: usize = 4096;
+
+/// The characters a byte range holds: its bytes that start one. Defined for
+/// any range, and equal to `chars().count()` on character boundaries.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
@@ -50,7 +64,26 @@ impl LineIndex {
                 starts.push(i + 1);
             }
         }
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            blocks: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The characters in `text[..at]`, from the block boundary before `at`.
+    fn chars_before(&self, text: &str, at: usize) -> usize {
+        let bytes = text.as_bytes();
+        let blocks = self.blocks.get_or_init(|| {
+            let mut seen = 0;
+            std::iter::once(0)
+                .chain(bytes.chunks(BLOCK).map(|c| {
+                    seen += chars_in(c);
+                    seen
+                }))
+                .collect()
+        });
+        let k = at / BLOCK;
+        blocks[k] + chars_in(&bytes[k * BLOCK..at])
     }
 
     pub fn line_count(&self) -> usize {
@@ -84,7 +117,11 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.starts[line];
-        let column = text[start..offset].chars().count() + 1;
+        let column = if offset - start <= 2 * BLOCK {
+            text[start..offset].chars().count()
+        } else {
+            self.chars_before(text, offset) - self.chars_before(text, start)
+        } + 1;
         Position {
             line: line as u32 + 1,
             column: column as u32,
@@ -116,6 +153,25 @@ pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_far_into_a_long_line_count_every_character() {
+        // Mixed widths, so block boundaries fall inside characters.
+        let line: String = (0..20_000)
+            .map(|i| ["a", "中", "😀", "é", "ÿ"][i % 5])
+            .collect();
+        let text = format!("标题\n{line}\n{line}");
+        let idx = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().step_by(97).chain([(text.len(), ' ')]) {
+            let line = idx.line_of(offset);
+            let start = idx.line_start(line);
+            let want = Position {
+                line: line as u32 + 1,
+                column: text[start..offset].chars().count() as u32 + 1,
+            };
+            assert_eq!(idx.position(&text, offset), want, "offset {offset}");
+        }
+    }
 
     #[test]
     fn every_line_ending_counts() {
