@@ -133,7 +133,7 @@ fn a_five_megabyte_single_line_and_a_million_lines() {
 }
 
 #[test]
-fn a_long_line_full_of_unbalanced_marks_gets_every_finding() {
+fn a_long_line_full_of_findings_gets_every_one() {
     // One finding per mark, all on one 300 KB line: placing each of them
     // in its line once searched the line, which was quadratic (a 3 MB line
     // took two minutes).
@@ -154,6 +154,20 @@ fn a_long_line_full_of_unbalanced_marks_gets_every_finding() {
         out.contains("\"line\":2,\"column\":99999,"),
         "the last mark's place"
     );
+
+    // Each future year looked at its whole line again (28 s for this one).
+    let text = format!(
+        "某某局2020年政府信息公开工作年度报告\n{}\n",
+        "2025年，".repeat(20_000)
+    );
+    let file = write(dir.path(), "years.txt", text.as_bytes());
+    let (code, out, err) = check(&file, &["--format", "jsonl"]);
+    assert_eq!(code, 1, "{err}");
+    let future = out
+        .lines()
+        .filter(|l| l.contains("\"date-future-year\""))
+        .count();
+    assert_eq!(future, 20_000);
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 
-use super::scope::{Folded, section_range};
+use super::scope::{Folded, Newlines, section_range};
 use super::{Check, Compile, Context, RuleMeta};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Date, OfficeKind};
@@ -339,13 +339,6 @@ fn plans_range(cx: &Context, scope: Option<&str>) -> Option<std::ops::Range<usiz
         .map(|s| s.span.start..s.body.end)
 }
 
-/// The line of `text` around byte `at`.
-fn line_at(text: &str, at: usize) -> &str {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    &text[start..end]
-}
-
 /// Whether a year at `range` (folded) is part of a range or a target
 /// (2021-2025年, 到2025年) or a long-term goal (2035年远景目标).
 fn is_range_or_target(text: &str, range: &std::ops::Range<usize>) -> bool {
@@ -369,13 +362,24 @@ fn future_year(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>, scope: 
     let text = folded.text.as_str();
     let published = cx.report.published.as_ref().map(|p| p.span.clone());
     // Metadata and signature lines carry the publication date, which the
-    // deadline rule judges.
-    let is_metadata = |at: usize| {
-        let line = line_at(text, at);
-        DATE_LABEL.is_match(line)
+    // deadline rule judges. Hits come in order: a line's answer is kept for
+    // its next hits (each would search the whole line again).
+    let lines = Newlines::new(text);
+    let mut last: Option<(usize, bool)> = None;
+    let mut is_metadata = |at: usize| {
+        let range = lines.line_around(at);
+        if let Some((start, metadata)) = last
+            && start == range.start
+        {
+            return metadata;
+        }
+        let line = &text[range.clone()];
+        let metadata = DATE_LABEL.is_match(line)
             || find_dates(line)
                 .first()
-                .is_some_and(|d| d.range.len() + 6 >= line.trim().len())
+                .is_some_and(|d| d.range.len() + 6 >= line.trim().len());
+        last = Some((range.start, metadata));
+        metadata
     };
     let mut hits: Vec<(std::ops::Range<usize>, i32)> = Vec::new();
     // The two never overlap (digits and numerals are different characters).
@@ -403,13 +407,14 @@ fn future_year(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>, scope: 
     }
     // Dates written without 年 (2023-01-05), but not within a web address
     // (/art/2023/5/15/).
+    let mut starts: std::collections::HashSet<usize> = hits.iter().map(|(r, _)| r.start).collect();
     for d in &dates_of(cx).0 {
         let in_url = text[..d.range.start]
             .chars()
             .next_back()
             .is_some_and(|c| c.is_ascii_alphanumeric() || "/_=".contains(c))
             || text[d.range.end..].starts_with('/');
-        if !in_url && !hits.iter().any(|(r, _)| r.start == d.range.start) {
+        if !in_url && starts.insert(d.range.start) {
             hits.push((d.range.start..d.range.start + 4, d.year));
         }
     }

@@ -11,6 +11,7 @@ use crate::patterns::CapturesOnMatch;
 
 use regex::Regex;
 
+use super::scope::Newlines;
 use super::{Check, Compile, Context, RuleMeta};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::model::Report;
@@ -528,13 +529,6 @@ impl Candidate {
     }
 }
 
-/// The line around a byte offset.
-fn line_of(text: &str, at: usize) -> Range<usize> {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    start..end
-}
-
 impl Check for DocumentNumbers {
     fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         let text = cx.text();
@@ -698,6 +692,7 @@ impl DocumentNumbers {
         let Some(year) = cx.report.year.as_ref().map(|y| y.value) else {
             return;
         };
+        let lines = Newlines::new(text);
         for k in self.registry.iter().filter(|k| k.applies(self.what, year)) {
             // A line that also cites the successor compares the two; leave it.
             let cites_successor = |line: &Range<usize>| {
@@ -719,7 +714,7 @@ impl DocumentNumbers {
             };
             let mut lines_hit: Vec<Range<usize>> = Vec::new();
             for c in all.iter().filter(|c| c.cites(text, &k.number)) {
-                let line = line_of(text, c.span.start);
+                let line = lines.line_around(c.span.start);
                 if cites_successor(&line) {
                     continue;
                 }
@@ -743,7 +738,7 @@ impl DocumentNumbers {
                     {
                         continue;
                     }
-                    let line = line_of(text, i);
+                    let line = lines.line_around(i);
                     if key != k.title {
                         let before = &text[line.start..i];
                         if !before.contains("国务院办公厅") && !before.contains("国办") {

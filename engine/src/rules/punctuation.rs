@@ -8,6 +8,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::scope::Newlines;
 use super::{Check, Compile, Context, RuleMeta};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::pack::PackError;
@@ -520,9 +521,7 @@ fn unbalanced(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         found.extend(stack.iter().map(|e| (e.0, e.1, true)));
     }
     found.sort_unstable();
-    // Where lines end, found once: per finding, a search back and forth for
-    // the line would be quadratic on a long line full of marks.
-    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+    let lines = Newlines::new(text);
     for (at, c, open) in found {
         let len = c.len_utf8();
         // 《《 and 》》 are `book-title-nesting`'s doubled marks.
@@ -533,9 +532,10 @@ fn unbalanced(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
                 continue;
             }
         }
-        let next = newlines.partition_point(|&n| n < at);
-        let line_start = next.checked_sub(1).map_or(0, |k| newlines[k] + 1);
-        let line_end = newlines.get(next).copied().unwrap_or(text.len());
+        let std::ops::Range {
+            start: line_start,
+            end: line_end,
+        } = lines.line_around(at);
         let context = if open {
             let end = text[at..line_end]
                 .char_indices()

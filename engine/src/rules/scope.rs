@@ -58,6 +58,30 @@ pub fn section_range(report: &Report, section: &str) -> Option<std::ops::Range<u
         })
 }
 
+/// Where `\n` stands in a text, found once: the line around an offset is
+/// then a binary search, not a scan of the line (many hits on one long line
+/// made the rules that look at a hit's line quadratic).
+pub struct Newlines<'a> {
+    text: &'a str,
+    at: Vec<usize>,
+}
+
+impl<'a> Newlines<'a> {
+    pub fn new(text: &'a str) -> Newlines<'a> {
+        Newlines {
+            text,
+            at: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
+        }
+    }
+
+    /// The byte range of the line around `at`, without its `\n`.
+    pub fn line_around(&self, at: usize) -> std::ops::Range<usize> {
+        let next = self.at.partition_point(|&n| n < at);
+        let start = next.checked_sub(1).map_or(0, |k| self.at[k] + 1);
+        start..self.at.get(next).copied().unwrap_or(self.text.len())
+    }
+}
+
 /// Text folded for matching (NFKC), and how to map its offsets back.
 pub struct Folded {
     pub text: String,
@@ -185,6 +209,20 @@ impl Folded {
 mod tests {
     use super::*;
     use unicode_normalization::UnicodeNormalization;
+
+    #[test]
+    fn the_line_around_an_offset_is_the_one_between_its_newlines() {
+        let text = "甲\n乙丙\r\n\n丁";
+        let lines = Newlines::new(text);
+        let naive = |at: usize| {
+            let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            start..text[at..].find('\n').map_or(text.len(), |i| at + i)
+        };
+        for (at, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            assert_eq!(lines.line_around(at), naive(at), "at {at}");
+        }
+        assert_eq!(&text[lines.line_around(4)], "乙丙\r");
+    }
 
     #[test]
     fn runs_fold_as_each_character_alone() {
