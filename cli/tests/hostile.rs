@@ -134,40 +134,35 @@ fn a_five_megabyte_single_line_and_a_million_lines() {
 
 #[test]
 fn a_long_line_full_of_findings_gets_every_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // A report whose second line repeats `piece`: its JSON lines, after
+    // asserting that the run gave findings (exit 1), not an error.
+    let one_line = |name: &str, piece: &str, times: usize| {
+        let text = format!(
+            "某某局2020年政府信息公开工作年度报告\n{}\n",
+            piece.repeat(times)
+        );
+        let file = write(dir.path(), name, text.as_bytes());
+        let (code, out, err) = check(&file, &["--format", "jsonl"]);
+        assert_eq!(code, 1, "{name}: {err}");
+        out
+    };
+    let count = |out: &str, rule: &str| {
+        let rule = format!("\"{rule}\"");
+        out.lines().filter(|l| l.contains(&rule)).count()
+    };
     // One finding per mark, all on one 300 KB line: placing each of them
     // in its line once searched the line, which was quadratic (a 3 MB line
     // took two minutes).
-    let dir = tempfile::tempdir().unwrap();
-    let text = format!(
-        "某某局2020年政府信息公开工作年度报告\n{}\n",
-        "（２".repeat(50_000)
-    );
-    let file = write(dir.path(), "marks.txt", text.as_bytes());
-    let (code, out, err) = check(&file, &["--format", "jsonl"]);
-    assert_eq!(code, 1, "{err}");
-    let unbalanced = out
-        .lines()
-        .filter(|l| l.contains("\"punctuation-unbalanced\""))
-        .count();
-    assert_eq!(unbalanced, 50_000);
+    let out = one_line("marks.txt", "（２", 50_000);
+    assert_eq!(count(&out, "punctuation-unbalanced"), 50_000);
     assert!(
         out.contains("\"line\":2,\"column\":99999,"),
         "the last mark's place"
     );
-
     // Each future year looked at its whole line again (28 s for this one).
-    let text = format!(
-        "某某局2020年政府信息公开工作年度报告\n{}\n",
-        "2025年，".repeat(20_000)
-    );
-    let file = write(dir.path(), "years.txt", text.as_bytes());
-    let (code, out, err) = check(&file, &["--format", "jsonl"]);
-    assert_eq!(code, 1, "{err}");
-    let future = out
-        .lines()
-        .filter(|l| l.contains("\"date-future-year\""))
-        .count();
-    assert_eq!(future, 20_000);
+    let out = one_line("years.txt", "2025年，", 20_000);
+    assert_eq!(count(&out, "date-future-year"), 20_000);
 }
 
 #[test]
