@@ -133,7 +133,7 @@ fn a_five_megabyte_single_line_and_a_million_lines() {
 }
 
 #[test]
-fn a_long_line_full_of_findings_gets_every_one() {
+fn a_line_full_of_findings_lists_a_thousand_per_rule_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     // A report whose second line repeats `piece`: its JSON lines, after
     // asserting that the run gave findings (exit 1), not an error.
@@ -151,18 +151,65 @@ fn a_long_line_full_of_findings_gets_every_one() {
         let rule = format!("\"{rule}\"");
         out.lines().filter(|l| l.contains(&rule)).count()
     };
-    // One finding per mark, all on one 300 KB line: placing each of them
-    // in its line once searched the line, which was quadratic (a 3 MB line
-    // took two minutes).
+    // 50,000 unbalanced marks on one 300 KB line. Placing each in its line
+    // once searched the line (quadratic: a 3 MB line took two minutes), and
+    // keeping every finding took 2 KB each (18 MB of marks crashed the run
+    // at 5 GB): the first 1,000 are listed, then one finding says so.
     let out = one_line("marks.txt", "（２", 50_000);
-    assert_eq!(count(&out, "punctuation-unbalanced"), 50_000);
+    assert_eq!(count(&out, "punctuation-unbalanced"), 1_001);
     assert!(
-        out.contains("\"line\":2,\"column\":99999,"),
-        "the last mark's place"
+        out.contains("\"line\":2,\"column\":1999,"),
+        "the 1,000th mark is listed"
     );
+    assert!(!out.contains("\"column\":2001,"), "the 1,001st is not");
+    let note = out
+        .lines()
+        .find(|l| l.contains("其余的不再逐条列出"))
+        .expect("a finding says the rest are not listed");
+    assert!(note.contains("punctuation-unbalanced"), "{note}");
     // Each future year looked at its whole line again (28 s for this one).
     let out = one_line("years.txt", "2025年，", 20_000);
-    assert_eq!(count(&out, "date-future-year"), 20_000);
+    assert_eq!(count(&out, "date-future-year"), 1_001);
+}
+
+/// A million findings of one rule fit in bounded memory: run under a 1 GB
+/// address-space limit, where keeping them all (2 GB) aborted the run.
+#[cfg(unix)]
+#[test]
+fn a_million_findings_of_one_rule_fit_in_a_gigabyte() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "某某局2020年政府信息公开工作年度报告\n{}\n",
+        "（２".repeat(1_000_000)
+    );
+    let file = write(dir.path(), "million-marks.txt", text.as_bytes());
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gklint"));
+    cmd.args(["check", "--no-cache", "--timeout", "60", "--format", "jsonl"])
+        .arg(&file);
+    // SAFETY: the closure runs in the child before exec and only calls
+    // setrlimit, which is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            let gb = 1 << 30;
+            let lim = libc::rlimit {
+                rlim_cur: gb,
+                rlim_max: gb,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "findings, not a crash: {stderr}");
+    let listed = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("\"punctuation-unbalanced\""))
+        .count();
+    assert_eq!(listed, 1_001);
 }
 
 #[test]

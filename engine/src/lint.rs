@@ -6,7 +6,7 @@ use crate::Parsed;
 use crate::cancel::Cancel;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::pack::PackSet;
-use crate::rules::{Context, RunSettings};
+use crate::rules::{Context, Findings, RunSettings, findings};
 
 /// What a run's configuration changes on top of the packs.
 #[derive(Debug, Clone, Default)]
@@ -69,10 +69,13 @@ pub fn lint(packs: &PackSet, parsed: &Parsed, options: &Options) -> Vec<Diagnost
             {
                 continue;
             }
-            let mut found = Vec::new();
+            let mut found = Findings::default();
             rule.check.run(&cx, &rule.meta, &mut found);
+            let (found, refused) = found.into_parts();
+            let end = found.last().map_or(0, |d| d.span.end);
+            let more = refused.then(|| findings::not_listed(&rule.meta, end..end));
             let sev = options.severities.get(id).or(severity.get(id)).copied();
-            for mut d in found {
+            for mut d in found.into_iter().chain(more) {
                 // A not-assessable warning stays a warning whatever the rule's severity.
                 if let Some(s) = sev
                     && !d.not_assessable

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Category, Diagnostic, Severity};
 use crate::pack::{AppliesTo, Pack, PackSet};
-use crate::rules::{Check, Context, Rule, RuleMeta};
+use crate::rules::{Check, Context, Findings, Rule, RuleMeta};
 use abi::{ABI_VERSION, Buffer, CheckFn, FreeFn, PluginV1, Str};
 
 /// The `kind` shown for a plugin's rules (`gklint explain`).
@@ -264,7 +264,7 @@ impl std::fmt::Debug for PluginCheck {
 }
 
 impl Check for PluginCheck {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Findings) {
         let p = &self.0;
         let input = wire::input(&[rule.id.as_str()], cx.report, cx.source);
         // SAFETY: the descriptor's check and free, kept loaded by `_keep`;

@@ -19,8 +19,8 @@ use crate::patterns::CapturesOnMatch;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::scope::section_range;
-use super::{Check, Compile, Context, RuleMeta, message};
-use crate::diagnostic::{Diagnostic, Related};
+use super::{Check, Compile, Context, Findings, RuleMeta, message};
+use crate::diagnostic::Related;
 use crate::model::{Reading, Span};
 use crate::pack::PackError;
 use crate::schema::TableSchema;
@@ -416,7 +416,7 @@ impl TextVsTable {
 }
 
 impl Check for TextVsTable {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Findings) {
         let Some((base, text)) = region(cx, self.section.as_deref()) else {
             return;
         };
@@ -775,7 +775,7 @@ struct Breakdowns {
 }
 
 impl Check for Breakdowns {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Findings) {
         let Some((base, text)) = region(cx, self.section.as_deref()) else {
             return;
         };
@@ -874,6 +874,7 @@ pub(crate) fn warm() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Diagnostic;
     use crate::lint::{Options, lint};
     use crate::pack::{LoadError, PackInput, PackSet, PackSource, builtin_inputs, load};
     use crate::read::Format;

@@ -6,8 +6,7 @@ use std::sync::{Arc, LazyLock, OnceLock};
 
 use regex::Regex;
 
-use super::{Check, Compile, Context, RuleMeta};
-use crate::diagnostic::Diagnostic;
+use super::{Check, Compile, Context, Findings, RuleMeta};
 use crate::pack::PackError;
 
 pub const PLACEHOLDERS: &[&str] = &["项目", "号码", "说明"];
@@ -421,7 +420,7 @@ impl Finds {
 }
 
 impl Check for Contact {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Findings) {
         let folded = cx.folded();
         let finds = cx.memo.get(Finds::default);
         let items = match self.item {
@@ -444,6 +443,9 @@ impl Check for Contact {
             return;
         }
         for f in found {
+            if out.stopped() {
+                break;
+            }
             let Some(problem) = f.problem.clone() else {
                 continue;
             };
@@ -477,7 +479,7 @@ pub(crate) fn warm() {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::diagnostic::Diagnostic;
     use crate::lint::Options;
     use crate::pack::{LoadError, PackInput, PackSet, PackSource, builtin_inputs, load};
 

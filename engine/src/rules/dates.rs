@@ -7,8 +7,7 @@ use std::sync::{Arc, LazyLock};
 use regex::Regex;
 
 use super::scope::{Folded, Newlines, section_range};
-use super::{Check, Compile, Context, RuleMeta};
-use crate::diagnostic::Diagnostic;
+use super::{Check, Compile, Context, Findings, RuleMeta};
 use crate::model::{Date, OfficeKind};
 use crate::pack::PackError;
 use crate::structure::dates::{
@@ -191,7 +190,7 @@ fn chinese_date(d: Date) -> String {
 }
 
 impl Check for Dates {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Findings) {
         match self.what {
             What::Invalid => invalid(cx, rule, out),
             What::Period => period(cx, rule, out),
@@ -210,10 +209,13 @@ fn why_impossible(d: &ImpossibleDate) -> String {
     }
 }
 
-fn invalid(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+fn invalid(cx: &Context, rule: &RuleMeta, out: &mut Findings) {
     let folded = cx.folded();
     let year = cx.report.year.as_ref().map(|y| y.value.to_string());
     for d in find_impossible_dates_among(&folded.text, &dates_of(cx).0) {
+        if out.stopped() {
+            break;
+        }
         let span = folded.original(d.range.clone());
         let written = cx.text()[span.clone()].to_owned();
         let v = values(vec![
@@ -225,12 +227,15 @@ fn invalid(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn period(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+fn period(cx: &Context, rule: &RuleMeta, out: &mut Findings) {
     let Some(y) = cx.report.year.as_ref().map(|y| y.value) else {
         return;
     };
     let folded = cx.folded();
     for c in PERIOD.captures_iter(&folded.text) {
+        if out.stopped() {
+            break;
+        }
         let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i32>().ok());
         let (Some(y1), Some(m1), Some(d1), Some(m2), Some(d2)) =
             (num(1), num(2), num(3), num(5), num(6))
@@ -295,7 +300,7 @@ fn deadline_for(cx: &Context, year: i32) -> Date {
     }
 }
 
-fn deadline(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+fn deadline(cx: &Context, rule: &RuleMeta, out: &mut Findings) {
     let (Some(year), Some(published)) = (cx.report.year.as_ref(), cx.report.published.as_ref())
     else {
         return;
@@ -354,7 +359,7 @@ fn is_range_or_target(text: &str, range: &std::ops::Range<usize>) -> bool {
             .starts_with("远景")
 }
 
-fn future_year(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>, scope: Option<&str>) {
+fn future_year(cx: &Context, rule: &RuleMeta, out: &mut Findings, scope: Option<&str>) {
     let Some(y) = cx.report.year.as_ref().map(|y| y.value) else {
         return;
     };
@@ -420,6 +425,9 @@ fn future_year(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>, scope: 
     }
     hits.sort_by_key(|(r, _)| r.start);
     for (range, value) in hits {
+        if out.stopped() {
+            break;
+        }
         if value < y + 2 || is_range_or_target(text, &range) || is_metadata(range.start) {
             continue;
         }
@@ -448,6 +456,9 @@ fn future_year(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>, scope: 
     };
     let folded = Folded::new(&cx.text()[region.clone()], region.start);
     for c in PLAN.captures_iter(&folded.text) {
+        if out.stopped() {
+            break;
+        }
         let Ok(value) = c[1].parse::<i32>() else {
             continue;
         };
@@ -493,6 +504,7 @@ pub(crate) fn warm() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Diagnostic;
     use crate::lint::Options;
     use crate::pack::{PackInput, PackSet, PackSource, builtin_inputs, load};
 

@@ -12,8 +12,8 @@ use crate::patterns::CapturesOnMatch;
 use regex::Regex;
 
 use super::scope::Newlines;
-use super::{Check, Compile, Context, RuleMeta};
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use super::{Check, Compile, Context, Findings, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
 use crate::model::Report;
 use crate::pack::PackError;
 
@@ -530,7 +530,7 @@ impl Candidate {
 }
 
 impl Check for DocumentNumbers {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Findings) {
         let text = cx.text();
         let limit = year_limit(cx.report);
         if self.what == What::Unbalanced {
@@ -545,6 +545,9 @@ impl Check for DocumentNumbers {
             return;
         }
         for c in all {
+            if out.stopped() {
+                break;
+            }
             // Made only for a finding: most candidates give none in most rules.
             let values = |extra: &[(&'static str, String)]| {
                 let mut v = vec![
@@ -681,13 +684,7 @@ impl Check for DocumentNumbers {
 }
 
 impl DocumentNumbers {
-    fn superseded(
-        &self,
-        cx: &Context,
-        all: &[Candidate],
-        rule: &RuleMeta,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn superseded(&self, cx: &Context, all: &[Candidate], rule: &RuleMeta, out: &mut Findings) {
         let text = cx.text();
         let Some(year) = cx.report.year.as_ref().map(|y| y.value) else {
             return;
@@ -714,6 +711,9 @@ impl DocumentNumbers {
             };
             let mut lines_hit: Vec<Range<usize>> = Vec::new();
             for c in all.iter().filter(|c| c.cites(text, &k.number)) {
+                if out.stopped() {
+                    break;
+                }
                 let line = lines.line_around(c.span.start);
                 if cites_successor(&line) {
                     continue;
@@ -768,7 +768,7 @@ fn widen_to_marks(text: &str, span: Range<usize>) -> Range<usize> {
 }
 
 /// 〔 with no 〕 after its digits (`裕政〔201510号`), and 〕 with no 〔 before them.
-fn unbalanced(text: &str, limit: Option<i32>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+fn unbalanced(text: &str, limit: Option<i32>, rule: &RuleMeta, out: &mut Findings) {
     let closers = ['〕', ']', '】', '）', ')', '］', '〗'];
     let openers = ['〔', '[', '【', '（', '(', '［', '〖'];
     let mut found: Vec<(Range<usize>, String, Option<Edit>)> = Vec::new();
@@ -864,6 +864,9 @@ fn unbalanced(text: &str, limit: Option<i32>, rule: &RuleMeta, out: &mut Vec<Dia
     }
     found.sort_by_key(|f| f.0.start);
     for (span, right, edit) in found {
+        if out.stopped() {
+            break;
+        }
         let fix = edit.map(|e| Fix {
             description: format!("补上缺失的“{}”", e.replacement),
             edits: vec![e],
@@ -887,6 +890,7 @@ pub(crate) fn warm() {
 mod tests {
 
     use super::*;
+    use crate::diagnostic::Diagnostic;
 
     #[test]
     fn bracket_scan_finds_what_the_regex_search_finds() {

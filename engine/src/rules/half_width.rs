@@ -5,7 +5,8 @@
 
 use std::ops::Range;
 
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{Edit, Fix};
+use crate::rules::Findings;
 use crate::rules::RuleMeta;
 
 const FULL: &[char] = &['，', '。', '；', '：', '、', '？', '！'];
@@ -25,7 +26,7 @@ fn is_han(c: char) -> bool {
 /// Characters of context on each side of the mark in the message.
 const CONTEXT: usize = 6;
 
-pub fn check(text: &str, span: Range<usize>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+pub fn check(text: &str, span: Range<usize>, rule: &RuleMeta, out: &mut Findings) {
     let para = &text[span.clone()];
     // Most paragraphs have neither mark: that test is the cheaper.
     if memchr::memchr2(b';', b':', para.as_bytes()).is_none() || !para.contains(FULL) {
@@ -33,6 +34,9 @@ pub fn check(text: &str, span: Range<usize>, rule: &RuleMeta, out: &mut Vec<Diag
     }
     // Only `;` and `:` are looked at: ASCII, so a byte search finds them.
     for i in memchr::memchr2_iter(b';', b':', para.as_bytes()) {
+        if out.stopped() {
+            break;
+        }
         let c = char::from(para.as_bytes()[i]);
         let Some(right) = full_width(c) else {
             continue;
@@ -94,9 +98,9 @@ mod tests {
     }
 
     fn found(text: &str) -> Vec<String> {
-        let mut out = Vec::new();
+        let mut out = Findings::default();
         check(text, 0..text.len(), &meta(), &mut out);
-        out.into_iter().map(|d| d.message).collect()
+        out.into_parts().0.into_iter().map(|d| d.message).collect()
     }
 
     #[test]

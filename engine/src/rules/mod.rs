@@ -1,6 +1,8 @@
 //! Rule kinds: each compiles its YAML once into a small matcher and checks
 //! a report. None is hard-coded to one template; the packs say what to check.
 
+pub mod findings;
+pub use findings::Findings;
 mod consistency;
 mod contact;
 mod dates;
@@ -179,7 +181,7 @@ impl RuleMeta {
 }
 
 pub trait Check: Send + Sync + std::fmt::Debug {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>);
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Findings);
 }
 
 /// A compiled rule.

@@ -7,9 +7,9 @@
 
 use std::ops::Range;
 
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{Edit, Fix};
 use crate::model::Paragraph;
-use crate::rules::{Context, RuleMeta};
+use crate::rules::{Context, Findings, RuleMeta};
 
 const PAIRS: &[(char, char)] = &[('《', '》'), ('〈', '〉'), ('“', '”'), ('（', '）')];
 
@@ -48,10 +48,13 @@ fn in_table(cx: &Context, span: &Range<usize>) -> bool {
         .any(|t| t.span.start < span.end && span.start < t.span.end)
 }
 
-pub fn check(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Context, rule: &RuleMeta, out: &mut Findings) {
     let text = cx.text();
     let paras: &[Paragraph] = &cx.report.paragraphs;
     for w in paras.windows(2) {
+        if out.stopped() {
+            break;
+        }
         let (p, q) = (&w[0], &w[1]);
         let (a, b) = (&text[p.span.clone()], &text[q.span.clone()]);
         if ends_sentence(a) || in_table(cx, &p.span) || in_table(cx, &q.span) {

@@ -9,8 +9,8 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::scope::Newlines;
-use super::{Check, Compile, Context, RuleMeta};
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use super::{Check, Compile, Context, Findings, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
 use crate::pack::PackError;
 use crate::structure::stream::is_common_han;
 
@@ -150,15 +150,21 @@ fn mark(inner: bool, open: bool) -> &'static str {
 }
 
 impl Check for Punctuation {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Findings) {
         match self.what {
             What::Nesting => {
                 for p in &cx.report.paragraphs {
+                    if out.stopped() {
+                        break;
+                    }
                     nesting(cx.text(), p.span.clone(), rule, out);
                 }
             }
             What::TitleSeparator => {
                 for p in &cx.report.paragraphs {
+                    if out.stopped() {
+                        break;
+                    }
                     separators(cx.text(), p.span.clone(), rule, out);
                 }
             }
@@ -166,6 +172,9 @@ impl Check for Punctuation {
             What::PageBreak => super::page_break::check(cx, rule, out),
             What::HalfWidth => {
                 for p in &cx.report.paragraphs {
+                    if out.stopped() {
+                        break;
+                    }
                     super::half_width::check(cx.text(), p.span.clone(), rule, out);
                 }
             }
@@ -173,7 +182,7 @@ impl Check for Punctuation {
     }
 }
 
-fn nesting(text: &str, span: Range<usize>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+fn nesting(text: &str, span: Range<usize>, rule: &RuleMeta, out: &mut Findings) {
     let t = parse_titles(text, span);
     let pairs = &t.pairs;
     // Each pair's innermost enclosing pair; pairs are sorted by their opening mark.
@@ -290,7 +299,7 @@ fn doubled(
     extra: usize,
     clear: bool,
     rule: &RuleMeta,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Findings,
 ) {
     let edits = vec![Edit {
         span: extra..extra + MARK,
@@ -311,7 +320,7 @@ fn doubled(
 }
 
 /// 》、《 (and 〉、〈 inside a title): one finding per run of titles.
-fn separators(text: &str, span: Range<usize>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+fn separators(text: &str, span: Range<usize>, rule: &RuleMeta, out: &mut Findings) {
     let para = &text[span.clone()];
     let t = parse_titles(text, span.clone());
     let mut runs: Vec<(Range<usize>, Vec<Edit>)> = Vec::new();
@@ -451,7 +460,7 @@ fn opened_on_line_before(
     opened > closed
 }
 
-fn unbalanced(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+fn unbalanced(cx: &Context, rule: &RuleMeta, out: &mut Findings) {
     let text = cx.text();
     let paras = &cx.report.paragraphs;
     let mut found: Vec<(usize, char, bool)> = Vec::new(); // (offset, mark, is opener)
@@ -523,6 +532,9 @@ fn unbalanced(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
     found.sort_unstable();
     let lines = Newlines::new(text);
     for (at, c, open) in found {
+        if out.stopped() {
+            break;
+        }
         let len = c.len_utf8();
         // 《《 and 》》 are `book-title-nesting`'s doubled marks.
         if c == '《' || c == '〈' || c == '》' || c == '〉' {
@@ -564,6 +576,7 @@ fn unbalanced(cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
 mod tests {
 
     use super::*;
+    use crate::diagnostic::Diagnostic;
     use crate::lint::Options;
     use crate::pack::{PackInput, PackSet, PackSource, builtin_inputs, load};
 

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use super::{Check, Compile, Context, RuleMeta};
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use super::{Check, Compile, Context, Findings, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
 use crate::model::Section;
 use crate::pack::PackError;
 use crate::structure::stream::key_of;
@@ -85,7 +85,7 @@ fn identify(template: &crate::schema::Template, s: &Section) -> Option<(usize, b
 }
 
 impl Check for Sections {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Findings) {
         let Some(template) = cx.catalog.template(&self.template) else {
             return;
         };

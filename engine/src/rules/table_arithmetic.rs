@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::{Check, Compile, Context, RuleMeta};
-use crate::diagnostic::{Diagnostic, Related, Severity};
+use super::{Check, Compile, Context, Findings, RuleMeta};
+use crate::diagnostic::{Related, Severity};
 use crate::model::{Reading, Table};
 use crate::pack::PackError;
 use crate::schema::TableSchema;
@@ -406,7 +406,7 @@ fn sum(
 }
 
 impl Check for Arithmetic {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Findings) {
         let Some(table) = cx
             .report
             .tables

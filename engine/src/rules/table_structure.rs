@@ -5,8 +5,7 @@
 
 use std::sync::Arc;
 
-use super::{Check, Compile, Context, RuleMeta};
-use crate::diagnostic::Diagnostic;
+use super::{Check, Compile, Context, Findings, RuleMeta};
 use crate::model::Reading;
 use crate::pack::PackError;
 
@@ -64,7 +63,7 @@ fn caption(id: &str) -> &str {
 }
 
 impl Check for Structure {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Findings) {
         let table = cx.report.table(&self.table);
         let name = caption(&self.table).to_owned();
         let Some(table) = table else {

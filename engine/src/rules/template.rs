@@ -6,8 +6,7 @@
 
 use std::sync::Arc;
 
-use super::{Check, Compile, Context, RuleMeta};
-use crate::diagnostic::Diagnostic;
+use super::{Check, Compile, Context, Findings, RuleMeta};
 use crate::model::{Table, TemplateBasis};
 use crate::pack::PackError;
 use crate::schema::{TableSchema, caption};
@@ -122,7 +121,7 @@ fn evidence(
 }
 
 impl Check for YearFormat {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Findings) {
         let r = cx.report;
         let (Some(year), Some(actual), Some(TemplateBasis::Tables)) =
             (&r.year, &r.template, r.template_basis)

@@ -9,8 +9,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 use super::scope::{Folded, section_range};
-use super::{Check, Compile, Context, RuleMeta};
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use super::{Check, Compile, Context, Findings, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
 use crate::pack::PackError;
 
 pub const PATTERN_PLACEHOLDERS: &[&str] = &["匹配", "章节"];
@@ -165,7 +165,7 @@ impl Pattern {
 }
 
 impl Check for Pattern {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Findings) {
         let Some((range, _)) = region(cx, self.section.as_deref()) else {
             return;
         };
@@ -185,6 +185,9 @@ impl Check for Pattern {
             return;
         }
         for h in hits {
+            if out.stopped() {
+                break;
+            }
             let m = cx.text()[h.clone()].to_owned();
             out.push(rule.diag(h, &[("匹配", m), ("章节", section.clone())]));
         }
@@ -240,7 +243,7 @@ pub fn compile_substitution(cx: &Compile) -> Result<Arc<dyn Check>, PackError> {
 }
 
 impl Check for Substitution {
-    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &Context, rule: &RuleMeta, out: &mut Findings) {
         let Some((range, text)) = region(cx, self.section.as_deref()) else {
             return;
         };
@@ -249,6 +252,9 @@ impl Check for Substitution {
             .then(|| (cx.folded(), cx.folded().slice(range.clone())));
         let hay = folded.as_ref().map_or(text, |(_, (_, h))| h);
         for m in self.automaton.find_iter(hay) {
+            if out.stopped() {
+                break;
+            }
             let span = match &folded {
                 Some((f, (at, _))) => f.original(at + m.start()..at + m.end()),
                 None => range.start + m.start()..range.start + m.end(),
