@@ -172,6 +172,32 @@ fn a_line_full_of_findings_lists_a_thousand_per_rule_and_says_so() {
     assert_eq!(count(&out, "date-future-year"), 1_001);
 }
 
+/// Many dates, e-mail addresses, phone numbers and headings. Each was looked
+/// up among all the others (a date among the full dates, an address among
+/// the labelled ones, a line among the headings): quadratic, past the 15 s
+/// limit here in a debug build, where it now takes about 6 s.
+#[test]
+fn many_dates_addresses_numbers_and_headings_take_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 30_000;
+    let text = format!(
+        "某某局2020年政府信息公开工作年度报告\n{}\n{}\n{}\n{}",
+        "2020年2月30日，".repeat(n),
+        "邮箱：a@b.cn，".repeat(n),
+        "电话：010-12345678，".repeat(n),
+        "一、总体情况\n".repeat(n),
+    );
+    let file = write(dir.path(), "many.txt", text.as_bytes());
+    let (code, out, err) = check(&file, &["--format", "jsonl", "--timeout", "15"]);
+    assert_eq!(code, 1, "findings, not the time limit: {err}");
+    let count = |rule: &str| {
+        let rule = format!("\"rule\":\"{rule}\"");
+        out.lines().filter(|l| l.contains(&rule)).count()
+    };
+    assert_eq!(count("date-invalid"), 1_001);
+    assert_eq!(count("section-duplicate"), 1_001);
+}
+
 /// A million findings of one rule fit in bounded memory: run under a 1 GB
 /// address-space limit, where keeping them all (2 GB) aborted the run.
 #[cfg(unix)]
@@ -185,8 +211,15 @@ fn a_million_findings_of_one_rule_fit_in_a_gigabyte() {
     );
     let file = write(dir.path(), "million-marks.txt", text.as_bytes());
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gklint"));
-    cmd.args(["check", "--no-cache", "--timeout", "60", "--format", "jsonl"])
-        .arg(&file);
+    cmd.args([
+        "check",
+        "--no-cache",
+        "--timeout",
+        "60",
+        "--format",
+        "jsonl",
+    ])
+    .arg(&file);
     // SAFETY: the closure runs in the child before exec and only calls
     // setrlimit, which is async-signal-safe.
     unsafe {
@@ -204,7 +237,11 @@ fn a_million_findings_of_one_rule_fit_in_a_gigabyte() {
     }
     let out = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "findings, not a crash: {stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "findings, not a crash: {stderr}"
+    );
     let listed = String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter(|l| l.contains("\"punctuation-unbalanced\""))

@@ -8,6 +8,7 @@ use regex::Regex;
 
 use super::{Check, Compile, Context, Findings, RuleMeta};
 use crate::pack::PackError;
+use crate::structure::intervals::Intervals;
 
 pub const PLACEHOLDERS: &[&str] = &["项目", "号码", "说明"];
 
@@ -219,6 +220,8 @@ fn phones(text: &str) -> Vec<Found> {
             digits >= 5 && !after.starts_with(['年', '件', '次', '条', '个', '人'])
         })
         .collect();
+    // Bare numbers never overlap each other: only the labelled ones matter.
+    let labelled = Intervals::new(out.iter().map(|f| f.range.clone()));
     for m in PHONE_BARE.find_iter(text) {
         let digit_around = text[..m.start()]
             .chars()
@@ -228,10 +231,7 @@ fn phones(text: &str) -> Vec<Found> {
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_ascii_digit());
-        let overlaps = out
-            .iter()
-            .any(|f| f.range.start < m.end() && m.start() < f.range.end);
-        if !digit_around && !overlaps {
+        if !digit_around && !labelled.overlaps(&m.range()) {
             out.push(Found {
                 range: m.range(),
                 problem: None,
@@ -309,12 +309,11 @@ fn emails(text: &str) -> Vec<Found> {
             range: r,
         });
     }
+    // Loose finds never overlap each other: only the labelled ones matter.
+    let labelled = Intervals::new(out.iter().map(|f| f.range.clone()));
     for m in EMAIL_LOOSE.find_iter(text) {
         let r = trim(m.range());
-        if out
-            .iter()
-            .any(|f| f.range.start < r.end && r.start < f.range.end)
-        {
+        if labelled.overlaps(&r) {
             continue;
         }
         out.push(Found {

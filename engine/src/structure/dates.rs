@@ -4,6 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::intervals::Intervals;
 use super::numerals::{heading_value, year_value};
 use crate::model::Date;
 
@@ -109,10 +110,8 @@ pub fn find_impossible_dates(text: &str) -> Vec<ImpossibleDate> {
 
 /// [`find_impossible_dates`], given the text's [`find_dates`] already made.
 pub fn find_impossible_dates_among(text: &str, full: &[DateMention]) -> Vec<ImpossibleDate> {
-    let covered = |r: &std::ops::Range<usize>| {
-        full.iter()
-            .any(|d| d.range.start < r.end && r.start < d.range.end)
-    };
+    let full_dates = Intervals::new(full.iter().map(|d| d.range.clone()));
+    let covered = |r: &std::ops::Range<usize>| full_dates.overlaps(r);
     let after_digit = |start: usize| {
         text[..start]
             .chars()

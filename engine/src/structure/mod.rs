@@ -3,6 +3,7 @@
 
 pub mod dates;
 pub mod header;
+pub mod intervals;
 pub mod numerals;
 pub mod sections;
 pub mod stream;
@@ -12,6 +13,7 @@ use crate::cancel::Cancel;
 use crate::model::{Paragraph, Report, TemplateBasis};
 use crate::read::{BlockKind, Document};
 use crate::schema::Catalog;
+use intervals::Intervals;
 
 pub fn build(text: &str, doc: &Document, catalog: &Catalog, cancel: &Cancel) -> Report {
     let stream = stream::Stream::new(text, doc);
@@ -26,21 +28,14 @@ pub fn build(text: &str, doc: &Document, catalog: &Catalog, cancel: &Cancel) -> 
     let sections = sections::find(text, &stream, catalog, &spans);
     let head = header::read(text, doc);
 
-    let heading_spans: Vec<_> = sections.iter().map(|s| s.span.clone()).collect();
+    // A heading's line may end three bytes past its span (a full-width colon).
+    let in_table = Intervals::new(spans.iter().cloned());
+    let in_heading = Intervals::new(sections.iter().map(|s| s.span.start..s.span.end + 3));
     let paragraphs = doc
         .blocks
         .iter()
         .filter(|b| matches!(b.kind, BlockKind::Line | BlockKind::Heading(_)))
-        .filter(|b| {
-            !spans
-                .iter()
-                .any(|t| t.start <= b.range.start && b.range.end <= t.end)
-        })
-        .filter(|b| {
-            !heading_spans
-                .iter()
-                .any(|h| h.start <= b.range.start && b.range.end <= h.end + 3)
-        })
+        .filter(|b| !in_table.contains(&b.range) && !in_heading.contains(&b.range))
         .map(|b| Paragraph {
             span: b.range.clone(),
             text: text[b.range.clone()].to_owned(),
