@@ -1,6 +1,7 @@
 //! Cooperative cancellation: the caller (which owns the clock) says when a
 //! file has taken too long, and the engine stops at its next checkpoint
-//! (between model-building stages, table layouts and rules). The engine
+//! (between model-building stages, table layouts and rules, and every few
+//! hundred hits within a rule: `rules::findings`). The engine
 //! itself never reads a clock, so it can also run where there is none.
 
 use std::sync::Arc;

@@ -69,7 +69,7 @@ pub fn lint(packs: &PackSet, parsed: &Parsed, options: &Options) -> Vec<Diagnost
             {
                 continue;
             }
-            let mut found = Findings::default();
+            let mut found = Findings::default().cancelled_by(options.cancel.clone());
             rule.check.run(&cx, &rule.meta, &mut found);
             let (found, refused) = found.into_parts();
             let end = found.last().map_or(0, |d| d.span.end);

@@ -488,7 +488,10 @@ fn parse_years(s: &str) -> Option<(Option<i32>, Option<i32>)> {
 
 pub fn parse_file(path: &str, contents: &Arc<str>) -> Result<PackFile, PackError> {
     use serde_saphyr::MessageFormatter;
-    serde_saphyr::from_str::<PackFile>(contents).map_err(|e| {
+    // Our errors show their own snippet, so none is rendered here.
+    let mut options = serde_saphyr::Options::default();
+    options.with_snippet = false;
+    serde_saphyr::from_str_with_options::<PackFile>(contents, options).map_err(|e| {
         // The bare message: the location is ours to show, once, with our snippet.
         let message = serde_saphyr::DefaultMessageFormatter
             .format_message(e.without_snippet())

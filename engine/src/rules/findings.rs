@@ -3,8 +3,12 @@
 //! otherwise hold millions of findings, gigabytes, and crash the run; past
 //! the ceiling further findings are refused, and the rule may stop looking.
 //! [`crate::lint`] then says, in one more finding, that the rest were not
-//! listed.
+//! listed. The sink also carries the file's [`Cancel`], so that a rule going
+//! through millions of hits stops when the file's time is up, not after.
 
+use std::cell::Cell;
+
+use crate::cancel::Cancel;
 use crate::diagnostic::Diagnostic;
 use crate::model::Span;
 use crate::rules::RuleMeta;
@@ -14,18 +18,34 @@ pub struct Findings {
     kept: Vec<Diagnostic>,
     limit: usize,
     refused: bool,
+    cancel: Cancel,
+    /// Calls of [`Findings::stopped`] since the cancel was last asked.
+    asked: Cell<u32>,
+    cancelled: Cell<bool>,
 }
 
 impl Findings {
     /// Findings listed per rule and file. Real reports stay far below it.
     pub const LIMIT: usize = 1000;
 
+    /// The cancel is asked once in this many [`Findings::stopped`] calls: a
+    /// rule calls it for every hit, and the caller's clock is not free.
+    const ASK_EVERY: u32 = 256;
+
     pub fn new(limit: usize) -> Findings {
         Findings {
             kept: Vec::new(),
             limit,
             refused: false,
+            cancel: Cancel::default(),
+            asked: Cell::new(0),
+            cancelled: Cell::new(false),
         }
+    }
+
+    /// The same sink, stopping the rule when `cancel` says the file's time is up.
+    pub fn cancelled_by(self, cancel: Cancel) -> Findings {
+        Findings { cancel, ..self }
     }
 
     /// Keeps `d`, unless the ceiling is reached.
@@ -37,9 +57,21 @@ impl Findings {
         }
     }
 
-    /// Whether a finding was refused: the rule need not look further.
+    /// Whether the rule need not look further: a finding was refused, or
+    /// the file's time is up (then the caller drops the file's findings).
     pub fn stopped(&self) -> bool {
-        self.refused
+        if self.refused || self.cancelled.get() {
+            return true;
+        }
+        let asked = self.asked.get() + 1;
+        if asked < Findings::ASK_EVERY {
+            self.asked.set(asked);
+            return false;
+        }
+        self.asked.set(0);
+        let cancelled = self.cancel.is_cancelled();
+        self.cancelled.set(cancelled);
+        cancelled
     }
 
     /// The kept findings, and whether any were refused.
@@ -129,5 +161,25 @@ mod tests {
         assert!(refused);
         let starts: Vec<usize> = kept.iter().map(|d| d.span.start).collect();
         assert_eq!(starts, [0, 1, 2]);
+    }
+
+    #[test]
+    fn a_rule_is_stopped_soon_after_the_time_is_up_and_the_clock_is_read_rarely() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let reads = Arc::new(AtomicUsize::new(0));
+        let time_up_after = 3;
+        let r = reads.clone();
+        let cancel = Cancel::new(move || r.fetch_add(1, Ordering::Relaxed) + 1 >= time_up_after);
+        let f = Findings::default().cancelled_by(cancel);
+        let calls = (1..100_000).find(|_| f.stopped()).expect("stopped");
+        assert_eq!(reads.load(Ordering::Relaxed), time_up_after);
+        assert!(calls <= 3 * 256, "stopped after {calls} calls");
+        assert!(f.stopped(), "and stays stopped");
+        let (kept, refused) = f.into_parts();
+        assert!(
+            kept.is_empty() && !refused,
+            "no finding says the rest are not listed"
+        );
     }
 }
