@@ -5,8 +5,10 @@
 //! quadratic one sixteen times; a shape whose ratio is over 8 is flagged,
 //! and the exit code is 1 when one is.
 //!
-//! `cargo run --release -p gklint-tests --example scaling -- [BYTES] [SHAPE…]`
+//! `cargo run --release -p gklint-tests --example scaling -- [--lines] [--md | --html] [BYTES] [SHAPE…]`
 //!
+//! With `--lines`, each repetition stands on a line of its own; with `--md`
+//! or `--html`, the texts go through the Markdown or the HTML reader.
 //! BYTES is the smaller size (default 500000). Each shape follows a report
 //! title, so that the rules for reports apply. Looking up each hit among all
 //! the others once made a 2 MB line of dates take 19 s: this finds such paths.
@@ -18,7 +20,7 @@ use gklint_engine::lint::{Options, lint};
 use gklint_engine::read::Format;
 use gklint_engine::{pack, parse};
 
-const USAGE: &str = "usage: scaling [BYTES] [SHAPE…]";
+const USAGE: &str = "usage: scaling [--lines] [--md | --html] [BYTES] [SHAPE…]";
 
 /// Ratio of the two times above which a shape is flagged.
 const FLAG: f64 = 8.0;
@@ -70,6 +72,20 @@ const SHAPES: &[(&str, &str)] = &[
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--lines`: each repetition on a line of its own (paragraph-wise paths).
+    let one_per_line = args.iter().any(|a| a == "--lines");
+    // `--md`, `--html`: the same texts through the Markdown or HTML reader.
+    let format = if args.iter().any(|a| a == "--md") {
+        Format::Markdown
+    } else if args.iter().any(|a| a == "--html") {
+        Format::Html
+    } else {
+        Format::Text
+    };
+    let args: Vec<String> = args
+        .into_iter()
+        .filter(|a| !matches!(a.as_str(), "--lines" | "--md" | "--html"))
+        .collect();
     let (bytes, wanted) = match args.first().map(|s| s.parse::<usize>()) {
         Some(Ok(b)) => (b, &args[1..]),
         Some(Err(_)) if SHAPES.iter().any(|(n, _)| *n == args[0]) => (500_000, &args[..]),
@@ -92,13 +108,13 @@ fn main() -> ExitCode {
     };
     let time = |shape: &str, size: usize| -> Duration {
         let text = format!("{TITLE}{}", shape.repeat(size / shape.len() + 1));
+        let text = if one_per_line && !shape.ends_with('\n') {
+            text.replace(shape, &format!("{shape}\n"))
+        } else {
+            text
+        };
         let started = Instant::now();
-        match parse(
-            "scaling.txt",
-            text.into_bytes(),
-            Format::Text,
-            &packs.catalog,
-        ) {
+        match parse("scaling", text.into_bytes(), format, &packs.catalog) {
             Ok(p) => {
                 lint(&packs, &p, &Options::default());
             }
