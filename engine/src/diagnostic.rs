@@ -111,6 +111,25 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding of `rule` over one byte at `at`, with nothing else said: for tests.
+    #[cfg(test)]
+    pub(crate) fn bare(rule: &str, at: usize) -> Diagnostic {
+        Diagnostic {
+            rule: rule.into(),
+            category: Category::Style,
+            severity: Severity::Warning,
+            message: String::new(),
+            message_en: None,
+            help: String::new(),
+            span: at..at + 1,
+            related: Vec::new(),
+            fix: None,
+            values: Default::default(),
+            not_assessable: false,
+            unsafe_fix: false,
+        }
+    }
+
     /// The key in [`Diagnostic::values`] of the finding's place in the
     /// original Word, HTML or PDF file (表三第5行第2列, 第3页), see
     /// [`crate::locate`].

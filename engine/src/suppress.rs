@@ -90,23 +90,9 @@ pub(crate) fn warm() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::{Category, Severity};
 
     fn diag(rule: &str, at: usize) -> Diagnostic {
-        Diagnostic {
-            rule: rule.into(),
-            category: Category::Style,
-            severity: Severity::Warning,
-            message: String::new(),
-            message_en: None,
-            help: String::new(),
-            span: at..at + 1,
-            related: Vec::new(),
-            fix: None,
-            values: Default::default(),
-            not_assessable: false,
-            unsafe_fix: false,
-        }
+        Diagnostic::bare(rule, at)
     }
 
     #[test]

@@ -128,23 +128,9 @@ impl Default for Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::{Category, Severity};
 
     fn finding(at: usize) -> Diagnostic {
-        Diagnostic {
-            rule: "r".into(),
-            category: Category::Style,
-            severity: Severity::Warning,
-            message: String::new(),
-            message_en: None,
-            help: String::new(),
-            span: at..at + 1,
-            related: Vec::new(),
-            fix: None,
-            values: Default::default(),
-            not_assessable: false,
-            unsafe_fix: false,
-        }
+        Diagnostic::bare("r", at)
     }
 
     #[test]
