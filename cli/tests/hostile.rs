@@ -172,20 +172,22 @@ fn a_line_full_of_findings_lists_a_thousand_per_rule_and_says_so() {
     assert_eq!(count(&out, "date-future-year"), 1_001);
 }
 
-/// Many dates, e-mail addresses, phone numbers and headings. Each was looked
-/// up among all the others (a date among the full dates, an address among
-/// the labelled ones, a line among the headings): quadratic, past the 15 s
-/// limit here in a debug build, where it now takes about 6 s.
+/// Many dates, e-mail addresses, phone numbers, headings and stray closing
+/// brackets. Each was looked up among all the others (a date among the full
+/// dates, an address among the labelled ones, a line among the headings, a
+/// bracket's line among the paragraphs): quadratic, past the 15 s limit
+/// here in a debug build, where it now takes about 6 s.
 #[test]
 fn many_dates_addresses_numbers_and_headings_take_linear_time() {
     let dir = tempfile::tempdir().unwrap();
     let n = 30_000;
     let text = format!(
-        "某某局2020年政府信息公开工作年度报告\n{}\n{}\n{}\n{}",
+        "某某局2020年政府信息公开工作年度报告\n{}\n{}\n{}\n{}{}",
         "2020年2月30日，".repeat(n),
         "邮箱：a@b.cn，".repeat(n),
         "电话：010-12345678，".repeat(n),
         "一、总体情况\n".repeat(n),
+        "）\n".repeat(n),
     );
     let file = write(dir.path(), "many.txt", text.as_bytes());
     let (code, out, err) = check(&file, &["--format", "jsonl", "--timeout", "15"]);
@@ -196,6 +198,7 @@ fn many_dates_addresses_numbers_and_headings_take_linear_time() {
     };
     assert_eq!(count("date-invalid"), 1_001);
     assert_eq!(count("section-duplicate"), 1_001);
+    assert_eq!(count("punctuation-unbalanced"), 1_001);
 }
 
 /// A million findings of one rule fit in bounded memory: run under a 1 GB

@@ -12,6 +12,7 @@ use super::scope::Newlines;
 use super::{Check, Compile, Context, Findings, RuleMeta};
 use crate::diagnostic::{Edit, Fix};
 use crate::pack::PackError;
+use crate::structure::intervals::Intervals;
 use crate::structure::stream::is_common_han;
 
 pub const PLACEHOLDERS: &[&str] = &["原文", "应为", "标点", "配对"];
@@ -441,7 +442,7 @@ fn list_marker(text: &str, para_start: usize, at: usize) -> bool {
 fn opened_on_line_before(
     text: &str,
     para_start: usize,
-    paras: &[crate::model::Paragraph],
+    paras: &Intervals,
     kind: (&[char], &[char]),
 ) -> bool {
     let before = text[..para_start].trim_end();
@@ -450,9 +451,9 @@ fn opened_on_line_before(
     if line.trim().is_empty() || ends_sentence(line) {
         return false;
     }
-    if paras.iter().any(|p| {
-        p.span.start <= start + (line.len() - line.trim_start().len()) && start < p.span.end
-    }) {
+    // A paragraph that starts by the line's first character (or holds it).
+    let first = start + (line.len() - line.trim_start().len());
+    if paras.overlaps(&(start..first + 1)) {
         return false;
     }
     let opened = line.chars().filter(|c| kind.0.contains(c)).count();
@@ -464,6 +465,7 @@ fn unbalanced(cx: &Context, rule: &RuleMeta, out: &mut Findings) {
     let text = cx.text();
     let paras = &cx.report.paragraphs;
     let mut found: Vec<(usize, char, bool)> = Vec::new(); // (offset, mark, is opener)
+    let para_spans = Intervals::new(paras.iter().map(|p| p.span.clone()));
     // One pass over the text for the marks of every family: (offset, mark), per paragraph.
     let marks: Vec<Vec<(usize, char)>> = paras
         .iter()
@@ -510,7 +512,7 @@ fn unbalanced(cx: &Context, rule: &RuleMeta, out: &mut Findings) {
                         if matches!(c, '）' | ')') && list_marker(text, p.span.start, at) {
                             continue;
                         }
-                        if opened_on_line_before(text, p.span.start, paras, fam.kinds[k]) {
+                        if opened_on_line_before(text, p.span.start, &para_spans, fam.kinds[k]) {
                             continue;
                         }
                         found.push((at, c, false));
