@@ -67,6 +67,8 @@ const SHAPES: &[(&str, &str)] = &[
     ("close-quote", "”"),
     ("book-title", "《"),
     ("book-title-end", "》"),
+    ("book-title-pair", "《甲》"),
+    ("quotation", "“甲”"),
     ("semicolon", ";"),
     ("comma", "，"),
     ("ellipsis", "……"),

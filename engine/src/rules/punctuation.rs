@@ -186,18 +186,18 @@ impl Check for Punctuation {
 fn nesting(text: &str, span: Range<usize>, rule: &RuleMeta, out: &mut Findings) {
     let t = parse_titles(text, span);
     let pairs = &t.pairs;
-    // Each pair's innermost enclosing pair; pairs are sorted by their opening mark.
-    let parent: Vec<Option<usize>> = pairs
-        .iter()
-        .map(|p| {
-            pairs
-                .iter()
-                .enumerate()
-                .filter(|(_, q)| q.open < p.open && p.close < q.close)
-                .max_by_key(|(_, q)| q.open)
-                .map(|(k, _)| k)
-        })
-        .collect();
+    // Each pair's innermost enclosing pair; pairs are sorted by their opening
+    // mark and, paired by a stack, never cross: the open pairs before one
+    // that have not closed yet are its ancestors, the last its parent.
+    let mut parent: Vec<Option<usize>> = Vec::with_capacity(pairs.len());
+    let mut open: Vec<usize> = Vec::new();
+    for p in pairs {
+        while open.last().is_some_and(|&q| pairs[q].close < p.open) {
+            open.pop();
+        }
+        parent.push(open.last().copied());
+        open.push(parent.len() - 1);
+    }
     // 《《…》》: the inner pair only repeats its parent.
     let dup: Vec<bool> = pairs
         .iter()
@@ -215,23 +215,24 @@ fn nesting(text: &str, span: Range<usize>, rule: &RuleMeta, out: &mut Findings) 
             depth[k] = depth[q] + usize::from(!dup[k]);
         }
     }
-    let root_of = |mut k: usize| {
-        while let Some(q) = parent[k] {
-            k = q;
-        }
-        k
-    };
+    // The pairs under each outermost one, in order (a parent comes first).
+    let mut members_of: Vec<Vec<usize>> = vec![Vec::new(); pairs.len()];
+    let mut root_of = vec![0usize; pairs.len()];
+    for k in 0..pairs.len() {
+        root_of[k] = parent[k].map_or(k, |q| root_of[q]);
+        members_of[root_of[k]].push(k);
+    }
     for (r, root) in pairs
         .iter()
         .enumerate()
         .filter(|(k, _)| parent[*k].is_none())
     {
-        let members: Vec<usize> = (0..pairs.len()).filter(|&k| root_of(k) == r).collect();
+        let members = &members_of[r];
         if members.iter().any(|&k| pairs[k].tainted) {
             continue;
         }
         let mut edits = Vec::new();
-        for &k in &members {
+        for &k in members {
             let p = &pairs[k];
             if dup[k] {
                 for at in [p.open, p.close] {
