@@ -107,12 +107,12 @@ fn main() -> ExitCode {
     // As in the benchmarks: the built-in packs are tested to load.
     let packs = pack::builtin().expect("built-in packs load");
     let time = |shape: &str, size: usize| -> Duration {
-        let text = format!("{TITLE}{}", shape.repeat(size / shape.len() + 1));
-        let text = if one_per_line && !shape.ends_with('\n') {
-            text.replace(shape, &format!("{shape}\n"))
+        let unit = if one_per_line && !shape.ends_with('\n') {
+            format!("{shape}\n")
         } else {
-            text
+            shape.to_owned()
         };
+        let text = format!("{TITLE}{}", unit.repeat(size / unit.len() + 1));
         let started = Instant::now();
         match parse("scaling", text.into_bytes(), format, &packs.catalog) {
             Ok(p) => {

@@ -28,7 +28,8 @@ pub fn build(text: &str, doc: &Document, catalog: &Catalog, cancel: &Cancel) -> 
     let sections = sections::find(text, &stream, catalog, &spans);
     let head = header::read(text, doc);
 
-    // A heading's line may end three bytes past its span (a full-width colon).
+    // As before: a line counts as a heading's when it ends within three bytes
+    // (one CJK character) past the heading's span.
     let in_table = Intervals::new(spans.iter().cloned());
     let in_heading = Intervals::new(sections.iter().map(|s| s.span.start..s.span.end + 3));
     let paragraphs = doc
