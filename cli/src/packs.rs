@@ -37,10 +37,7 @@ pub fn read_pack(path: &Path) -> Result<PackInput> {
 fn read_source(p: &Path) -> Result<PackSource> {
     let contents = std::fs::read_to_string(p)
         .with_context(|| format!("无法读取规则包文件 {}", p.display()))?;
-    Ok(PackSource {
-        path: p.display().to_string(),
-        contents,
-    })
+    Ok(PackSource::yaml(p.display().to_string(), contents))
 }
 
 /// A pack load failure, shown with the YAML around the error.
@@ -97,17 +94,26 @@ pub fn distinct(paths: &[PathBuf]) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Built-in packs plus the given paths (each pack once), loaded and validated.
-pub fn load(extra: &[PathBuf], builtin: bool) -> Result<PackSet> {
-    compile(&inputs(extra, builtin)?)
+/// Built-in packs plus the given paths (each pack once), loaded and
+/// validated, with every rule's examples.
+pub fn load(extra: &[PathBuf]) -> Result<PackSet> {
+    compile(&inputs(extra, Examples::Kept)?)
 }
 
-/// The YAML of the built-in packs (when `builtin`) and of the given paths.
-pub fn inputs(extra: &[PathBuf], builtin: bool) -> Result<Vec<PackInput>> {
-    let mut inputs = if builtin {
-        pack::builtin_inputs()
-    } else {
-        Vec::new()
+/// Whether the built-in rules' examples are loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Examples {
+    /// For showing and testing rules.
+    Kept,
+    /// For a lint, which never reads them: the packs load faster.
+    Omitted,
+}
+
+/// The YAML of the built-in packs and of the given paths.
+pub fn inputs(extra: &[PathBuf], examples: Examples) -> Result<Vec<PackInput>> {
+    let mut inputs = match examples {
+        Examples::Kept => pack::builtin_inputs(),
+        Examples::Omitted => pack::builtin_inputs_preparsed(),
     };
     for p in distinct(extra) {
         inputs.push(read_pack(&p)?);

@@ -40,10 +40,7 @@ pub fn pack(data: &[u8]) {
     };
     let input = PackInput {
         origin: "fuzz".into(),
-        files: vec![PackSource {
-            path: "fuzz/pack.yaml".into(),
-            contents: text.to_owned(),
-        }],
+        files: vec![PackSource::yaml("fuzz/pack.yaml", text)],
         builtin: false,
     };
     if let Err(e) = pack::load(&[input]) {

@@ -44,7 +44,7 @@ pub fn run(
     pack_args: &PackArgs,
 ) -> Result<ExitCode> {
     let ExtractFormat::Csv = format;
-    let set = packs::load(&pack_args.packs, true)?;
+    let set = packs::load(&pack_args.packs)?;
     let paths = collect(files)?;
     let parsed: Vec<Result<(String, Report)>> = paths
         .par_iter()

@@ -14,7 +14,7 @@ use crate::packs;
 /// nearest config above the current folder lists (an untrusted one is a note
 /// saying how to trust it); the host tells whether a plugin was refused.
 fn load(args: &PackArgs) -> Result<(gklint_engine::pack::PackSet, Host)> {
-    let mut set = packs::load(&args.packs, true)?;
+    let mut set = packs::load(&args.packs)?;
     let mut host = Host::default();
     let plugins = host.named(&args.plugins);
     host.add(&mut set, &plugins);

@@ -18,7 +18,7 @@ pub fn run(paths: &[PathBuf], builtin: bool, plugins: &[PathBuf]) -> Result<Exit
         bail!("请给出规则包路径或 --plugin 插件，或用 --builtin 检验内置规则包");
     }
     // User packs may extend the built-in ones, so those are always loaded.
-    let mut set = packs::load(paths, true)?;
+    let mut set = packs::load(paths)?;
     let mut host = Host::default();
     let loaded = host.named(plugins);
     host.add(&mut set, &loaded);

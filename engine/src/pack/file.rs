@@ -1,13 +1,13 @@
 //! The YAML shape of a pack file, as pack authors write it. Fields a rule
 //! kind does not use are rejected when the rule is compiled.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::schema::{TableDef, TemplateDef};
 
 /// One YAML file of a pack.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackFile {
     #[serde(default)]
@@ -34,7 +34,7 @@ pub struct PackFile {
 }
 
 /// Which reports a pack applies to; every field given must match.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Applies {
     /// `2019..2020`, `2021..`, `..2018` or one year.
@@ -46,7 +46,7 @@ pub struct Applies {
     pub office_kinds: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Override {
     pub rule: Spanned<String>,
@@ -56,7 +56,7 @@ pub struct Override {
     pub disabled: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Examples {
     #[serde(default)]
@@ -65,7 +65,7 @@ pub struct Examples {
     pub invalid: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Replacement {
     pub wrong: String,
@@ -73,7 +73,7 @@ pub struct Replacement {
 }
 
 /// A document the registry knows (domain.md §5.1), for superseded citations.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct KnownDocument {
     /// The document number as it should be written, e.g. 国办公开办函〔2019〕60号.
@@ -94,7 +94,7 @@ pub struct KnownDocument {
 }
 
 /// Where a pattern applies: a level-1 section, by its template number.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
     /// The level-1 section number (`六`) or title (`其他需要报告的事项`).
@@ -106,7 +106,7 @@ pub struct Scope {
 }
 
 /// One rule as written. The fields after `examples` belong to particular kinds.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleDef {
     pub id: Spanned<String>,

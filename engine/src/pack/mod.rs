@@ -3,6 +3,7 @@
 //! the `gklint-rules` crate. Loading validates everything once, with errors
 //! that point at file, line and column; nothing is compiled per report.
 
+mod builtin;
 mod error;
 pub mod file;
 mod locate;
@@ -10,6 +11,7 @@ mod locate;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+pub use builtin::{builtin_inputs, builtin_inputs_preparsed};
 pub use error::PackError;
 use file::{Applies, PackFile};
 
@@ -24,6 +26,20 @@ pub struct PackSource {
     /// Where it came from, for messages (`rules/national/pack.yaml`).
     pub path: String,
     pub contents: String,
+    /// `contents` already parsed, so the loader need not parse it again
+    /// (the built-in packs, parsed when gklint was built).
+    pub parsed: Option<Arc<PackFile>>,
+}
+
+impl PackSource {
+    /// A YAML file the loader parses.
+    pub fn yaml(path: impl Into<String>, contents: impl Into<String>) -> PackSource {
+        PackSource {
+            path: path.into(),
+            contents: contents.into(),
+            parsed: None,
+        }
+    }
 }
 
 /// The files of one pack: a directory's YAML files, or a single file.
@@ -164,32 +180,12 @@ pub enum LoadError {
     Schema(#[from] crate::schema::SchemaError),
 }
 
-/// The built-in packs as loader input.
-pub fn builtin_inputs() -> Vec<PackInput> {
-    let mut out: Vec<PackInput> = Vec::new();
-    for f in gklint_rules::BUILTIN {
-        let src = PackSource {
-            path: format!("rules/{}", f.path),
-            contents: f.contents.to_owned(),
-        };
-        match out.iter_mut().find(|p| p.origin == f.pack) {
-            Some(p) => p.files.push(src),
-            None => out.push(PackInput {
-                origin: f.pack.to_owned(),
-                files: vec![src],
-                builtin: true,
-            }),
-        }
-    }
-    out
-}
-
 /// Loads and compiles `inputs` (built-in packs first, then the user's).
 pub fn load(inputs: &[PackInput]) -> Result<PackSet, LoadError> {
     struct Parsed {
         path: String,
         contents: Arc<str>,
-        file: PackFile,
+        file: Arc<PackFile>,
     }
     let mut packs_files: Vec<(usize, Vec<Parsed>)> = Vec::new();
     let mut tables: Vec<TableDef> = Vec::new();
@@ -198,7 +194,10 @@ pub fn load(inputs: &[PackInput]) -> Result<PackSet, LoadError> {
         let mut parsed = Vec::new();
         for src in &input.files {
             let contents: Arc<str> = Arc::from(src.contents.as_str());
-            let file = parse_file(&src.path, &contents)?;
+            let file = match &src.parsed {
+                Some(file) => file.clone(),
+                None => Arc::new(parse_file(&src.path, &contents)?),
+            };
             tables.extend(file.tables.iter().cloned());
             templates.extend(file.template.iter().cloned());
             parsed.push(Parsed {
@@ -521,10 +520,7 @@ mod tests {
         let mut v = builtin_inputs();
         v.push(PackInput {
             origin: path.into(),
-            files: vec![PackSource {
-                path: path.into(),
-                contents: yaml.into(),
-            }],
+            files: vec![PackSource::yaml(path, yaml)],
             builtin: false,
         });
         v

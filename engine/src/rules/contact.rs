@@ -488,10 +488,10 @@ mod tests {
         let mut v = builtin_inputs();
         v.push(PackInput {
             origin: "t".into(),
-            files: vec![PackSource {
-                path: "t.yaml".into(),
-                contents: format!("pack: t\nrules:\n{rules}"),
-            }],
+            files: vec![PackSource::yaml(
+                "t.yaml",
+                format!("pack: t\nrules:\n{rules}"),
+            )],
             builtin: false,
         });
         v

@@ -514,10 +514,10 @@ mod tests {
         let mut inputs = builtin_inputs();
         inputs.push(PackInput {
             origin: "t".into(),
-            files: vec![PackSource {
-                path: "t.yaml".into(),
-                contents: format!("pack: t\nrules:\n{rules}"),
-            }],
+            files: vec![PackSource::yaml(
+                "t.yaml",
+                format!("pack: t\nrules:\n{rules}"),
+            )],
             builtin: false,
         });
         load(&inputs).unwrap()
@@ -560,10 +560,10 @@ mod tests {
         let mut inputs = builtin_inputs();
         inputs.push(PackInput {
             origin: "t".into(),
-            files: vec![PackSource {
-                path: "t.yaml".into(),
-                contents: format!("pack: t\nrules:\n{}", rule("x", "someday")),
-            }],
+            files: vec![PackSource::yaml(
+                "t.yaml",
+                format!("pack: t\nrules:\n{}", rule("x", "someday")),
+            )],
             builtin: false,
         });
         let Err(crate::pack::LoadError::Pack(e)) = load(&inputs) else {

@@ -937,10 +937,7 @@ mod tests {
         let mut v = builtin_inputs();
         v.push(PackInput {
             origin: "t.yaml".into(),
-            files: vec![PackSource {
-                path: "t.yaml".into(),
-                contents: yaml.into(),
-            }],
+            files: vec![PackSource::yaml("t.yaml", yaml)],
             builtin: false,
         });
         load(&v).unwrap_or_else(|e| panic!("{e}"))
@@ -950,10 +947,7 @@ mod tests {
         let mut v = builtin_inputs();
         v.push(PackInput {
             origin: "t.yaml".into(),
-            files: vec![PackSource {
-                path: "t.yaml".into(),
-                contents: yaml.into(),
-            }],
+            files: vec![PackSource::yaml("t.yaml", yaml)],
             builtin: false,
         });
         match load(&v) {

@@ -692,10 +692,7 @@ mod tests {
         let mut v = builtin_inputs();
         v.push(PackInput {
             origin: "t.yaml".into(),
-            files: vec![PackSource {
-                path: "t.yaml".into(),
-                contents: "pack: t\nrules:\n  - id: t1\n    kind: punctuation\n    category: style\n    severity: error\n    message: m\n    help: h\n    check: nesting\n".into(),
-            }],
+            files: vec![PackSource::yaml("t.yaml", "pack: t\nrules:\n  - id: t1\n    kind: punctuation\n    category: style\n    severity: error\n    message: m\n    help: h\n    check: nesting\n")],
             builtin: false,
         });
         let e = load(&v).expect_err("unknown check").to_string();

@@ -1,9 +1,9 @@
 //! The YAML shape of table schemas and report templates, as pack authors write them.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The report format a national pack describes: its level-1 headings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateDef {
     /// `pre-2019`, `2019` or `2021`.
@@ -12,7 +12,7 @@ pub struct TemplateDef {
     pub headings: Vec<HeadingDef>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HeadingDef {
     /// The numeral as the template prints it, e.g. `二、`.
@@ -24,7 +24,7 @@ pub struct HeadingDef {
 }
 
 /// One table layout: its rows, columns and nesting.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableDef {
     /// The table's id in the report model (`applications`, `active-disclosure`, …).
@@ -43,7 +43,7 @@ pub struct TableDef {
     pub rows: Vec<RowDef>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnDef {
     pub id: String,
@@ -71,7 +71,7 @@ pub struct ColumnDef {
     pub aliases: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RowDef {
     pub id: String,
