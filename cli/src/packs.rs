@@ -97,23 +97,24 @@ pub fn distinct(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// Built-in packs plus the given paths (each pack once), loaded and
 /// validated, with every rule's examples.
 pub fn load(extra: &[PathBuf]) -> Result<PackSet> {
-    compile(&inputs(extra, Examples::Kept)?)
+    compile(&inputs(extra, Builtin::Yaml)?)
 }
 
-/// Whether the built-in rules' examples are loaded.
+/// Which form of the built-in packs a command loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Examples {
-    /// For showing and testing rules.
-    Kept,
-    /// For a lint, which never reads them: the packs load faster.
-    Omitted,
+pub enum Builtin {
+    /// Their YAML, with the rules' examples: for showing and testing rules.
+    Yaml,
+    /// As parsed when gklint was built, without examples (a lint never
+    /// reads them): for linting, which then parses no built-in YAML.
+    Preparsed,
 }
 
-/// The YAML of the built-in packs and of the given paths.
-pub fn inputs(extra: &[PathBuf], examples: Examples) -> Result<Vec<PackInput>> {
-    let mut inputs = match examples {
-        Examples::Kept => pack::builtin_inputs(),
-        Examples::Omitted => pack::builtin_inputs_preparsed(),
+/// The built-in packs and the packs of the given paths.
+pub fn inputs(extra: &[PathBuf], builtin: Builtin) -> Result<Vec<PackInput>> {
+    let mut inputs = match builtin {
+        Builtin::Yaml => pack::builtin_inputs(),
+        Builtin::Preparsed => pack::builtin_inputs_preparsed(),
     };
     for p in distinct(extra) {
         inputs.push(read_pack(&p)?);

@@ -99,7 +99,7 @@ impl Sets {
         if let Some((_, s)) = self.sets.iter().find(|(have, _)| *have == k) {
             return Ok(s.clone());
         }
-        let inputs = packs::inputs(&k.0, packs::Examples::Omitted)?;
+        let inputs = packs::inputs(&k.0, packs::Builtin::Preparsed)?;
         let configured = match config {
             Some(c) => self.host.configured(&c.dir, &c.plugins),
             None => Vec::new(),
