@@ -530,7 +530,7 @@ mod zhengwu_tests {
                 seed ^= seed << 17;
                 // Runs of one label character make labels over 30 long.
                 let piece = alphabet[(seed % alphabet.len() as u64) as usize];
-                let times = if seed % 11 == 0 { 12 } else { 1 };
+                let times = if seed.is_multiple_of(11) { 12 } else { 1 };
                 t.push_str(&piece.repeat(times));
             }
             texts.push(t);
