@@ -510,7 +510,6 @@ mod zhengwu_tests {
         let alphabet = [
             "a", "Z", "7", "-", "政", "务", "〇", "㐀", ".", "。", " ", "é", "_", ".政务",
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut texts = vec![
             format!("{}.政务", "汉".repeat(40)),
             format!("{}.政务", "汉".repeat(30)),
@@ -518,23 +517,14 @@ mod zhengwu_tests {
             "平潭综合实验区.政务.政务".to_owned(),
             ".政务".to_owned(),
         ];
-        for _ in 0..3000 {
-            let mut t = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 70) as usize;
-            for _ in 0..len {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                // Runs of one label character make labels over 30 long.
-                let piece = alphabet[(seed % alphabet.len() as u64) as usize];
-                let times = if seed.is_multiple_of(11) { 12 } else { 1 };
-                t.push_str(&piece.repeat(times));
-            }
-            texts.push(t);
-        }
+        // Runs of one label character make labels over 30 long.
+        texts.extend(crate::rules::testing::random_texts(
+            &alphabet,
+            3000,
+            70,
+            12,
+            0x9e37_79b9_7f4a_7c15,
+        ));
         let mut found = 0;
         for t in &texts {
             let expected: Vec<_> = regex.find_iter(t).map(|m| m.range()).collect();

@@ -571,13 +571,6 @@ mod plan_tests {
             "中",
             "工作",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
         let mut texts = vec![
             format!("2020年{}将", "中".repeat(40)),
             format!("2020年{}将", "中".repeat(41)),
@@ -586,17 +579,14 @@ mod plan_tests {
             "2020年2021年将".to_owned(),
             "2020 \n 年\n将".to_owned(),
         ];
-        for _ in 0..4000 {
-            let len = (next() % 40) as usize;
-            let mut t = String::new();
-            for _ in 0..len {
-                let r = next();
-                // Long runs reach the 40-character limit.
-                let times = if r.is_multiple_of(13) { 15 } else { 1 };
-                t.push_str(&alphabet[(r % alphabet.len() as u64) as usize].repeat(times));
-            }
-            texts.push(t);
-        }
+        // Long runs reach the 40-character limit.
+        texts.extend(crate::rules::testing::random_texts(
+            &alphabet,
+            4000,
+            40,
+            15,
+            0x2545_f491_4f6c_dd1d,
+        ));
         let mut found = 0;
         for t in &texts {
             let expected: Vec<_> = regex

@@ -42,3 +42,33 @@ pub fn builtin_examples(kind: &str) -> usize {
     }
     n
 }
+
+/// `count` texts, each of up to `max_pieces` pieces drawn from `alphabet`,
+/// the same on every run (xorshift from `seed`). One piece in twelve is
+/// repeated `run` times, so that long runs of one piece occur too.
+pub fn random_texts(
+    alphabet: &[&str],
+    count: usize,
+    max_pieces: u64,
+    run: usize,
+    mut seed: u64,
+) -> Vec<String> {
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    (0..count)
+        .map(|_| {
+            let pieces = next() % (max_pieces + 1);
+            (0..pieces)
+                .map(|_| {
+                    let r = next();
+                    let piece = alphabet[(r % alphabet.len() as u64) as usize];
+                    piece.repeat(if r.is_multiple_of(12) { run } else { 1 })
+                })
+                .collect()
+        })
+        .collect()
+}
