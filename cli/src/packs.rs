@@ -106,7 +106,8 @@ pub enum Builtin {
     /// Their YAML, with the rules' examples: for showing and testing rules.
     Yaml,
     /// As parsed when gklint was built, without examples (a lint never
-    /// reads them): for linting, which then parses no built-in YAML.
+    /// reads them): for linting and extracting, which then parse no
+    /// built-in YAML.
     Preparsed,
 }
 

@@ -44,7 +44,7 @@ pub fn run(
     pack_args: &PackArgs,
 ) -> Result<ExitCode> {
     let ExtractFormat::Csv = format;
-    let set = packs::load(&pack_args.packs)?;
+    let set = packs::compile(&packs::inputs(&pack_args.packs, packs::Builtin::Preparsed)?)?;
     let paths = collect(files)?;
     let parsed: Vec<Result<(String, Report)>> = paths
         .par_iter()
