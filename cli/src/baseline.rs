@@ -69,9 +69,16 @@ pub fn write(entries: Vec<Entry>, path: &Path) -> Result<usize> {
 }
 
 pub fn read(path: &Path) -> Result<Baseline> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("无法读取基线文件 {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("基线文件 {} 格式有误", path.display()))
+    let text = crate::regular_file::read_text(path, crate::regular_file::MAX_TEXT_FILE)
+        .map_err(|e| anyhow::anyhow!("无法读取基线文件 {}：{e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| {
+        // serde_json's message can quote a string of the file: cut short.
+        anyhow::anyhow!(
+            "基线文件 {} 格式有误：{}（可用 --write-baseline 重新生成）",
+            path.display(),
+            crate::regular_file::clip(&e.to_string(), 120)
+        )
+    })
 }
 
 /// Matches findings against a baseline file by file, remembering which

@@ -118,13 +118,15 @@ impl Cached {
     pub fn new(
         kind: &str,
         settings: Key,
-        name: &str,
+        name: impl AsRef<std::ffi::OsStr>,
         extra: Option<&Path>,
         bytes: &[u8],
     ) -> Cached {
         let bytes = KeyBuilder::new("bytes").bytes(bytes).finish();
         let mut k = KeyBuilder::new(kind);
-        k.key(settings).str(name);
+        // The OS bytes of the name: two names shown alike (one not UTF-8)
+        // are two files.
+        k.key(settings).bytes(name.as_ref().as_encoded_bytes());
         if let Some(p) = extra {
             k.path(p);
         }
@@ -177,23 +179,75 @@ impl<'a> FileEntry<'a> {
     }
 
     /// The source the findings refer to, made again from the file's bytes
-    /// (and, for an extracted file, the text kept).
-    pub fn source(&self, name: &str, bytes: Vec<u8>, format: Format) -> anyhow::Result<SourceFile> {
-        Ok(match &self.extracted {
-            Some(e) => SourceFile::extracted(
-                name,
-                bytes,
-                format,
-                Extraction {
-                    text: e.text.to_string(),
-                    places: e.places.to_vec(),
-                    encoding: Some(e.encoding),
-                },
-            ),
+    /// (and, for an extracted file, the text kept), once every place the
+    /// entry names is checked against it: an entry is untrusted input
+    /// (anyone who can write the cache folder can write one), and one that
+    /// does not fit is a miss.
+    pub fn source(&self, name: &str, bytes: Vec<u8>, format: Format) -> Result<SourceFile, Miss> {
+        if self.extracted.is_some() != format.is_extracted() {
+            return Err(Miss::Invalid(bytes));
+        }
+        let source = match &self.extracted {
+            Some(e) => {
+                if !places_fit(&e.places, &e.text) {
+                    return Err(Miss::Invalid(bytes));
+                }
+                SourceFile::extracted(
+                    name,
+                    bytes,
+                    format,
+                    Extraction {
+                        text: e.text.to_string(),
+                        places: e.places.to_vec(),
+                        encoding: Some(e.encoding),
+                        ..Default::default()
+                    },
+                )
+            }
             None => SourceFile::decode(name, bytes)
-                .map_err(|e| anyhow::anyhow!("{name}：无法解码：{e}"))?,
-        })
+                .map_err(|e| Miss::Undecodable(anyhow::anyhow!("{name}：无法解码：{e}")))?,
+        };
+        if diagnostics_fit(&self.diagnostics, &source.text) {
+            Ok(source)
+        } else {
+            Err(Miss::Invalid(source.bytes))
+        }
     }
+}
+
+/// Why a cached entry was not used.
+pub enum Miss {
+    /// It does not fit the file: lint the file afresh (its bytes are given back).
+    Invalid(Vec<u8>),
+    /// The file's bytes cannot be decoded as text (linting it afresh fails the same way).
+    Undecodable(anyhow::Error),
+}
+
+/// Whether every byte range `diagnostics` name (their spans, related
+/// places and fix edits) lies in `text`, in order, on character
+/// boundaries: what rendering, fingerprints and `--fix` slice by.
+pub fn diagnostics_fit(diagnostics: &[Diagnostic], text: &str) -> bool {
+    let fits = |s: &std::ops::Range<usize>| {
+        s.start <= s.end
+            && s.end <= text.len()
+            && text.is_char_boundary(s.start)
+            && text.is_char_boundary(s.end)
+    };
+    diagnostics.iter().all(|d| {
+        fits(&d.span)
+            && d.related.iter().all(|r| fits(&r.span))
+            && d.fix
+                .as_ref()
+                .is_none_or(|f| f.edits.iter().all(|e| fits(&e.span)))
+    })
+}
+
+/// Whether places are in order and each starts on a character boundary of `text`.
+fn places_fit(places: &[Place], text: &str) -> bool {
+    places.windows(2).all(|w| w[0].start <= w[1].start)
+        && places
+            .iter()
+            .all(|p| p.start <= text.len() && text.is_char_boundary(p.start))
 }
 
 /// One office-year comparison: each compared file's findings, by its place
@@ -231,14 +285,21 @@ impl Cache {
             build.0 as u64
         ));
         if !dir.is_dir() {
-            if let Err(e) = std::fs::create_dir_all(&dir) {
+            if let Err(e) = create_private_dir(&dir) {
                 eprintln!(
                     "gklint: 警告：无法创建缓存目录 {}：{e}；本次不使用缓存（可用 --cache-dir 另选位置，或 --no-cache 关闭缓存）",
                     dir.display()
                 );
                 return None;
             }
-            let _ = std::fs::write(root.join("CACHEDIR.TAG"), CACHEDIR_TAG);
+            // create_new: never through a link someone put there, never over a file.
+            if let Ok(mut tag) = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(root.join("CACHEDIR.TAG"))
+            {
+                let _ = tag.write_all(CACHEDIR_TAG.as_bytes());
+            }
             remove_other_builds(root, &dir);
         }
         Some(Cache {
@@ -252,9 +313,12 @@ impl Cache {
         self.dir.join(&hex[..2]).join(&hex[2..])
     }
 
-    /// The entry under `key`, if there is one that can be read.
+    /// The entry under `key`, if there is one that can be read: a regular
+    /// file of this user's, no one else can write, within
+    /// [`MAX_ENTRY_BYTES`] (what it says is checked by its user, see
+    /// [`FileEntry::source`]).
     pub fn get<T: DeserializeOwned>(&self, key: Key) -> Option<T> {
-        let bytes = std::fs::read(self.path(key)).ok()?;
+        let bytes = crate::regular_file::read_own_bytes(&self.path(key), MAX_ENTRY_BYTES).ok()?;
         // Checked as UTF-8 once, not string by string.
         serde_json::from_str(std::str::from_utf8(&bytes).ok()?).ok()
     }
@@ -274,13 +338,31 @@ impl Cache {
     fn try_put<T: Serialize>(&self, key: Key, value: &T) -> std::io::Result<()> {
         let path = self.path(key);
         let dir = path.parent().unwrap_or(&self.dir);
-        std::fs::create_dir_all(dir)?;
+        create_private_dir(dir)?;
+        // Made 0600 by tempfile, whatever the umask.
         let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
         serde_json::to_writer(std::io::BufWriter::new(tmp.as_file_mut()), value)?;
         tmp.as_file_mut().flush()?;
         tmp.persist(&path).map_err(|e| e.error)?;
         Ok(())
     }
+}
+
+/// The largest entry read: 256 MiB (an entry holds a report's findings
+/// and, for Word, HTML and PDF, its extracted text).
+pub const MAX_ENTRY_BYTES: u64 = 256 << 20;
+
+/// Creates a cache folder (and its parents) readable by this user alone,
+/// whatever the umask: the findings quote the reports.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        b.mode(0o700);
+    }
+    b.create(dir)
 }
 
 /// This build of gklint: its version and the executable's size and time, so
@@ -377,6 +459,83 @@ mod tests {
         assert!(cache.get::<CrossEntry>(key).is_some());
         std::fs::write(cache.path(key), b"{\"found\": [[0,").unwrap();
         assert!(cache.get::<CrossEntry>(key).is_none());
+    }
+
+    fn finding(span: (usize, usize), fix: Option<(usize, usize)>) -> Diagnostic {
+        serde_json::from_value(serde_json::json!({
+            "rule": "r", "category": "style", "severity": "warning", "message": "m",
+            "help": "h", "span": { "start": span.0, "end": span.1 }, "related": [],
+            "fix": fix.map(|(a, b)| serde_json::json!({ "description": "d",
+                "edits": [{ "span": { "start": a, "end": b }, "replacement": "x" }] })),
+            "values": {}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_entry_that_does_not_fit_its_file_is_a_miss() {
+        let text = "报告（一）\n";
+        let source = SourceFile::decode("r.txt", text.as_bytes().to_vec()).unwrap();
+        let fits = |d: Diagnostic| {
+            let list = [d];
+            let entry = FileEntry::new(&source, &list, None);
+            match entry.source("r.txt", text.as_bytes().to_vec(), Format::Text) {
+                Ok(s) => s.text == text,
+                Err(Miss::Invalid(bytes)) => {
+                    assert_eq!(bytes, text.as_bytes(), "the bytes come back");
+                    false
+                }
+                Err(Miss::Undecodable(e)) => panic!("{e}"),
+            }
+        };
+        assert!(fits(finding((0, 6), Some((3, 6)))));
+        assert!(fits(finding((16, 16), None)), "an empty span at the end");
+        assert!(!fits(finding((0, 17), None)), "past the end");
+        assert!(!fits(finding((6, 3), None)), "reversed");
+        assert!(!fits(finding((1, 6), None)), "starts inside a character");
+        assert!(!fits(finding((0, 5), None)), "ends inside a character");
+        assert!(
+            !fits(finding((0, 3), Some((0, 1_000_000)))),
+            "fix edit out of range"
+        );
+        assert!(
+            !fits(finding((0, 3), Some((4, 6)))),
+            "fix edit inside a character"
+        );
+        let mut related = finding((0, 3), None);
+        related.related.push(gklint_engine::diagnostic::Related {
+            span: 2..3,
+            message: String::new(),
+        });
+        assert!(!fits(related), "related place inside a character");
+    }
+
+    #[test]
+    fn an_extracted_entry_must_match_its_format_and_places() {
+        let entry = |places: serde_json::Value| -> FileEntry<'static> {
+            serde_json::from_value(serde_json::json!({
+                "diagnostics": [], "office_year": null,
+                "extracted": { "text": "报告\n表", "places": places, "encoding": "utf8" }
+            }))
+            .unwrap()
+        };
+        let place =
+            |start: usize| serde_json::json!({ "start": start, "location": { "Paragraph": 1 } });
+        let ok = entry(serde_json::json!([place(0), place(7)]));
+        assert!(ok.source("r.html", b"<p>".to_vec(), Format::Html).is_ok());
+        // Kept text for a text file: the entry is not of this file.
+        assert!(ok.source("r.txt", b"x".to_vec(), Format::Text).is_err());
+        for bad in [
+            serde_json::json!([place(7), place(0)]),
+            serde_json::json!([place(1)]),
+            serde_json::json!([place(99)]),
+        ] {
+            let e = entry(bad.clone());
+            assert!(
+                e.source("r.html", b"<p>".to_vec(), Format::Html).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use gklint_engine::diagnostic::Severity;
 use gklint_engine::lint::Options;
 use gklint_engine::model::OfficeKind;
@@ -101,13 +101,24 @@ enum Setting {
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("无法读取配置文件 {}", path.display()))?;
+        let text = super::regular_file::read_text(path, super::regular_file::MAX_TEXT_FILE)
+            .map_err(|e| anyhow!("无法读取配置文件 {}：{e}", path.display()))?;
+        if !super::regular_file::looks_like_yaml_mapping(&text) {
+            // Not quoted: whatever the file is, it is not shown.
+            bail!(
+                "配置文件 {} 不是 YAML 配置（第一行应为 `键: 值` 形式，如 `packs: []`）；请检查这个文件，或用 `gklint init` 生成一个",
+                path.display()
+            );
+        }
         let file: ConfigFile = serde_saphyr::from_str(&text).map_err(|e| {
             let at = e
                 .location()
                 .map_or(String::new(), |l| format!(":{}:{}", l.line(), l.column()));
-            anyhow!("配置文件 {}{at} 有误：{e}", path.display())
+            anyhow!(
+                "配置文件 {}{at} 有误：{}",
+                path.display(),
+                parser_message(&e.to_string())
+            )
         })?;
         // Absolute, so that globs match however the config was named (`--config gklint.yaml`).
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
@@ -180,6 +191,34 @@ impl Config {
             ),
             None => None,
         };
+        // A repository's config may lower the limits, not raise them past
+        // the ceilings: that is the user's own word (--max-file-size, --timeout).
+        let max_file_size = max_file_size.map(|n| {
+            let ceiling = super::limits::CONFIG_MAX_FILE_SIZE_CEILING;
+            if n > ceiling {
+                warn_ceiling(
+                    path,
+                    &text,
+                    "max_file_size",
+                    &super::limits::human_size(ceiling),
+                    "--max-file-size",
+                );
+            }
+            n.min(ceiling)
+        });
+        let timeout = timeout.map(|t| {
+            let ceiling = super::limits::CONFIG_TIMEOUT_CEILING;
+            if t > ceiling {
+                warn_ceiling(
+                    path,
+                    &text,
+                    "timeout",
+                    &format!("{} 秒", ceiling.as_secs()),
+                    "--timeout",
+                );
+            }
+            t.min(ceiling)
+        });
         Ok(Config {
             max_file_size,
             timeout,
@@ -249,6 +288,25 @@ impl Config {
     }
 }
 
+/// A YAML parser's message, without any excerpt of the file it may carry:
+/// its first line, cut short.
+fn parser_message(m: &str) -> String {
+    super::regular_file::clip(m.lines().next().unwrap_or_default(), 160)
+}
+
+/// Says that a limit of the config at `path` was lowered to its ceiling,
+/// naming the line of the key when it can be found.
+fn warn_ceiling(path: &Path, text: &str, key: &str, ceiling: &str, flag: &str) {
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+        .map_or(String::new(), |i| format!(":{}", i + 1));
+    eprintln!(
+        "gklint: 警告：配置文件 {}{line} 的 limits.{key} 超过配置允许的上限 {ceiling}，已改用 {ceiling}（需要更大的值时请在命令行用 {flag} 指定）",
+        path.display()
+    );
+}
+
 fn parse_setting(s: &str) -> Option<Setting> {
     Some(match s {
         "error" => Setting::Severity(Severity::Error),
@@ -264,6 +322,8 @@ fn parse_setting(s: &str) -> Option<Setting> {
 pub struct Discovery {
     by_dir: HashMap<PathBuf, Option<Arc<Config>>>,
     loaded: HashMap<PathBuf, Arc<Config>>,
+    /// Configs that failed to load, with the message: read once, not once per file.
+    failed: HashMap<PathBuf, String>,
 }
 
 impl Discovery {
@@ -279,11 +339,26 @@ impl Discovery {
                 break;
             }
             visited.push(d.to_path_buf());
-            if let Some(path) = NAMES.iter().map(|n| d.join(n)).find(|p| p.is_file()) {
+            // Anything by that name but a folder is the config: a FIFO or a
+            // device is then refused by name rather than passed over silently.
+            if let Some(path) = NAMES
+                .iter()
+                .map(|n| d.join(n))
+                .find(|p| std::fs::metadata(p).is_ok_and(|m| !m.is_dir()))
+            {
+                if let Some(m) = self.failed.get(&path) {
+                    bail!("{m}");
+                }
                 let cfg = match self.loaded.get(&path) {
                     Some(c) => c.clone(),
                     None => {
-                        let c = Arc::new(Config::load(&path)?);
+                        let c = match Config::load(&path) {
+                            Ok(c) => Arc::new(c),
+                            Err(e) => {
+                                self.failed.insert(path.clone(), format!("{e:#}"));
+                                return Err(e);
+                            }
+                        };
                         self.loaded.insert(path.clone(), c.clone());
                         c
                     }

@@ -1,19 +1,23 @@
 //! `--fix` and `--diff`: apply the safe fixes to .txt/.md files, written back
 //! atomically in the original encoding, BOM and line endings, byte-identical
-//! outside the fixed spans.
+//! outside the fixed spans, and only over the very file that was read.
 
-use std::io::Write as _;
+mod write_back;
+
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use gklint_engine::diagnostic::Edit;
 use gklint_engine::fix;
 
+pub use write_back::Seen;
+
 use crate::output::FileResult;
 
-/// The edits `--fix` would make in one file.
+/// The edits `--fix` would make in one file: fixes that do not fit its text
+/// (from a damaged cache entry) are left out.
 pub fn plan(r: &FileResult) -> Vec<Edit> {
-    fix::plan(&r.diagnostics)
+    fix::plan_within(&r.source.text, &r.diagnostics)
 }
 
 /// A unified diff of the fixes, on the decoded text.
@@ -26,61 +30,27 @@ pub fn diff(r: &FileResult, edits: &[Edit]) -> String {
         .to_string()
 }
 
-/// The original bytes with each edit spliced in, encoded like the file.
-pub fn fixed_bytes(r: &FileResult, edits: &[Edit]) -> Vec<u8> {
-    let src = &r.source;
-    let mut out = Vec::with_capacity(src.bytes.len() + 16);
-    let mut at = 0;
-    for e in edits {
-        let start = src.original_offset(e.span.start);
-        let end = src.original_offset(e.span.end);
-        out.extend_from_slice(&src.bytes[at..start]);
-        out.extend_from_slice(&src.encode(&e.replacement));
-        at = end;
-    }
-    out.extend_from_slice(&src.bytes[at..]);
-    out
+/// The original bytes with each edit spliced in, encoded like the file; an
+/// error naming the file when that cannot be done exactly.
+pub fn fixed_bytes(r: &FileResult, edits: &[Edit]) -> Result<Vec<u8>> {
+    r.source.fixed_bytes(edits).map_err(|e| {
+        anyhow::anyhow!(
+            "{}：无法安全地写回修复（{e}），文件未修改；请用 --diff 查看修复内容后手工修改",
+            r.path
+        )
+    })
 }
 
-/// Writes `bytes` to `path` atomically (a temporary file in the same folder,
-/// then a rename), keeping the file's permissions. A read-only file is refused.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    // A symbolic link stays a link: the file it points to is the one fixed.
-    let resolved;
-    let path = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            resolved = std::fs::canonicalize(path)
-                .with_context(|| format!("无法解析符号链接 {}", path.display()))?;
-            resolved.as_path()
-        }
-        _ => path,
-    };
-    let meta = std::fs::metadata(path).with_context(|| format!("无法读取 {}", path.display()))?;
-    if meta.permissions().readonly() {
-        bail!("{} 是只读文件，未修改", path.display());
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| {
-        format!(
-            "无法在 {} 中创建临时文件，{} 未修改",
-            dir.display(),
-            path.display()
-        )
-    })?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("写入临时文件失败，{} 未修改", path.display()))?;
-    tmp.as_file().sync_all().ok();
-    std::fs::set_permissions(tmp.path(), meta.permissions()).ok();
-    #[cfg(unix)]
-    {
-        // Keep the owner too (possible when running as root or as the owner).
-        use std::os::unix::fs::MetadataExt as _;
-        std::os::unix::fs::chown(tmp.path(), Some(meta.uid()), Some(meta.gid())).ok();
-    }
-    tmp.persist(path)
-        .map_err(|e| anyhow::anyhow!("无法替换 {}：{}（原文件未修改）", path.display(), e.error))?;
-    Ok(())
+/// Replaces the file at `path` (shown as `name`) by `bytes`, if it is still
+/// the file `seen` before it was read and still holds `original`. A
+/// symbolic link stays a link: the file it led to when read is the one
+/// fixed, if the link still leads there.
+pub fn write_back(
+    path: &Path,
+    name: &str,
+    seen: &Seen,
+    original: &[u8],
+    bytes: &[u8],
+) -> Result<()> {
+    write_back::replace(path, name, seen, original, bytes)
 }

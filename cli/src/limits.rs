@@ -12,6 +12,12 @@ use anyhow::{Result, bail};
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 20 << 20;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The most a project's config may set (a repository is not trusted to
+/// make gklint read a 2 GB file or spend an hour on one); the command line
+/// may set more.
+pub const CONFIG_MAX_FILE_SIZE_CEILING: u64 = 200 << 20;
+pub const CONFIG_TIMEOUT_CEILING: Duration = Duration::from_secs(120);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub max_file_size: u64,

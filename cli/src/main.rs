@@ -12,6 +12,7 @@ mod limits;
 mod output;
 mod packs;
 mod pdf;
+mod regular_file;
 
 use std::process::ExitCode;
 

@@ -10,11 +10,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 use gklint_engine::cancel::Cancel;
-use gklint_engine::read::{Extraction, Format, Location, Place};
+use gklint_engine::read::{ExtractError, Extraction, Format, Location, Place, ReadLimits};
 use gklint_engine::schema::Catalog;
-use gklint_engine::{Parsed, parse_extracted};
+use gklint_engine::{Parsed, parse_extracted_cancellable};
 
-/// Set in the environment of the worker process.
+use crate::limits::Limits;
+
+/// Set in the environment of the worker process (to the file-size limit,
+/// which bounds what reading the PDF may build).
 const WORKER_ENV: &str = "GKLINT_PDF_WORKER";
 /// Time one PDF may take in the worker, and in pdftotext, unless the run
 /// sets its own per-file limit.
@@ -35,42 +38,50 @@ const MAX_OUTPUT: u64 = 256 << 20;
 
 /// Parses a report file; a PDF through the guarded extraction above.
 pub fn parse(name: &str, bytes: Vec<u8>, format: Format, catalog: &Catalog) -> Result<Parsed> {
-    parse_within(name, bytes, format, catalog, TIME_LIMIT, &Cancel::default())
+    let limits = Limits {
+        timeout: TIME_LIMIT,
+        ..Limits::default()
+    };
+    parse_within(name, bytes, format, catalog, limits, &Cancel::default())
 }
 
-/// [`parse`] with a time limit: a PDF's child processes are killed after
-/// `limit`; building the model stops when `cancel` says so.
+/// [`parse`] within the run's per-file limits: what reading a Word, HTML or
+/// PDF file builds follows the file-size limit; a PDF's child processes are
+/// killed after the time limit; reading and building the model stop when
+/// `cancel` says so. What a reader left out is said on stderr.
 pub fn parse_within(
     name: &str,
     bytes: Vec<u8>,
     format: Format,
     catalog: &Catalog,
-    limit: Duration,
+    limits: Limits,
     cancel: &Cancel,
 ) -> Result<Parsed> {
+    let limit = limits.timeout;
     if format != Format::Pdf {
-        if format.is_extracted() {
-            return Ok(gklint_engine::parse(name, bytes, format, catalog)?);
-        }
-        let source = gklint_engine::source::SourceFile::decode(name, bytes).map_err(|source| {
-            gklint_engine::ParseError::Decode {
-                path: name.to_owned(),
-                source,
-            }
-        })?;
-        return Ok(gklint_engine::parse_source_cancellable(
-            source, format, catalog, cancel,
-        ));
+        let read = ReadLimits::new(limits.max_file_size);
+        let parsed = gklint_engine::parse_within(name, bytes, format, catalog, &read, cancel)
+            .map_err(|e| match e.extract_error() {
+                Some(ExtractError::Cancelled) => timed_out(name, limit),
+                _ => e.into(),
+            })?;
+        warn(name, &parsed.warnings);
+        return Ok(parsed);
     }
     LIMIT.with(|l| l.set(limit));
     DEADLINE.with(|d| d.set(Some(Instant::now() + limit)));
-    let first = match extract_in_worker(&bytes) {
-        Ok(ex) => return Ok(parse_extracted(name, bytes, format, ex, catalog)),
+    let parse_extracted = |bytes, ex: Extraction| {
+        let parsed = parse_extracted_cancellable(name, bytes, format, ex, catalog, cancel);
+        warn(name, &parsed.warnings);
+        parsed
+    };
+    let first = match extract_in_worker(&bytes, limits.max_file_size) {
+        Ok(ex) => return Ok(parse_extracted(bytes, ex)),
         Err(why) => why,
     };
     match pdftotext(&bytes) {
         Ok(text) => match gklint_engine::read::pdf::from_layout(&text) {
-            Ok(ex) => Ok(parse_extracted(name, bytes, format, ex, catalog)),
+            Ok(ex) => Ok(parse_extracted(bytes, ex)),
             Err(e) => bail!("{name}: {first}；改用 pdftotext 提取后仍无法使用：{e}"),
         },
         Err(Poppler::Missing) => bail!(
@@ -82,18 +93,38 @@ pub fn parse_within(
     }
 }
 
+/// The same words as the check command's own time-out message.
+fn timed_out(name: &str, limit: Duration) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{name} 处理超过 {} 秒，已跳过（可用 --timeout 或配置中的 limits.timeout 调整）",
+        limit.as_secs_f64()
+    )
+}
+
+/// Says on stderr what reading `name` left out or changed.
+fn warn(name: &str, warnings: &[String]) {
+    for w in warnings {
+        eprintln!("gklint: 警告：{name}: {w}");
+    }
+}
+
 /// In the worker process: reads a PDF on stdin, writes its extraction on
 /// stdout. `None` when this process is no worker.
 pub fn worker() -> Option<ExitCode> {
-    std::env::var_os(WORKER_ENV)?;
+    let max_bytes = std::env::var(WORKER_ENV).ok()?;
+    let limits = max_bytes
+        .parse()
+        .map_or_else(|_| ReadLimits::default(), ReadLimits::new);
     let mut bytes = Vec::new();
     if std::io::stdin().read_to_end(&mut bytes).is_err() {
         return Some(ExitCode::from(2));
     }
-    let out = match gklint_engine::read::pdf::extract(&bytes) {
-        Ok(ex) => encode(&ex),
-        Err(e) => format!("ERR\n{e}"),
-    };
+    let out =
+        match gklint_engine::read::extract_within(&bytes, Format::Pdf, &limits, &Cancel::default())
+        {
+            Ok(ex) => encode(&ex),
+            Err(e) => format!("ERR\n{e}"),
+        };
     let mut stdout = std::io::stdout().lock();
     if stdout
         .write_all(out.as_bytes())
@@ -106,13 +137,24 @@ pub fn worker() -> Option<ExitCode> {
 }
 
 /// The pure-Rust extraction in a child process; the reason as text on failure.
-fn extract_in_worker(bytes: &[u8]) -> std::result::Result<Extraction, String> {
+fn extract_in_worker(bytes: &[u8], max_bytes: u64) -> std::result::Result<Extraction, String> {
     let Ok(exe) = std::env::current_exe() else {
-        // No way to isolate it: extract here (panics are caught by the engine).
-        return gklint_engine::read::pdf::extract(bytes).map_err(|e| e.to_string());
+        // No way to isolate it: extract here (panics are caught by the
+        // engine), stopping at the file's deadline.
+        let deadline = DEADLINE
+            .with(|d| d.get())
+            .unwrap_or_else(|| Instant::now() + limit());
+        let cancel = Cancel::new(move || Instant::now() >= deadline);
+        return gklint_engine::read::extract_within(
+            bytes,
+            Format::Pdf,
+            &ReadLimits::new(max_bytes),
+            &cancel,
+        )
+        .map_err(|e| e.to_string());
     };
     let mut cmd = Command::new(exe);
-    cmd.env(WORKER_ENV, "1");
+    cmd.env(WORKER_ENV, max_bytes.to_string());
     match run(cmd, bytes) {
         Ok(out) if out.success => decode(&out.stdout),
         Ok(out) if out.out_of_memory => Err(format!(
@@ -271,10 +313,16 @@ fn run(mut cmd: Command, input: &[u8]) -> std::result::Result<Output, Run> {
     })
 }
 
-/// The worker's answer: `OK`, one line per place (`offset kind numbers…`),
-/// `TEXT`, then the text; or `ERR` and the message.
+/// The worker's answer: `OK`, one line per place (`offset kind numbers…`)
+/// and per warning (`warn text`, on one line), `TEXT`, then the text; or
+/// `ERR` and the message.
 fn encode(ex: &Extraction) -> String {
     let mut out = String::from("OK\n");
+    for w in &ex.warnings {
+        out.push_str("warn ");
+        out.push_str(&w.replace('\n', " "));
+        out.push('\n');
+    }
     for p in &ex.places {
         let line = match p.location {
             Location::Page(n) => format!("{} page {n}\n", p.start),
@@ -299,7 +347,12 @@ fn decode(bytes: &[u8]) -> std::result::Result<Extraction, String> {
     let body = s.strip_prefix("OK\n").ok_or_else(bad)?;
     let (head, text) = body.split_once("TEXT\n").ok_or_else(bad)?;
     let mut places = Vec::new();
+    let mut warnings = Vec::new();
     for line in head.lines() {
+        if let Some(w) = line.strip_prefix("warn ") {
+            warnings.push(w.to_owned());
+            continue;
+        }
         let f: Vec<&str> = line.split(' ').collect();
         let n = |i: usize| f.get(i).and_then(|v| v.parse::<u32>().ok()).ok_or_else(bad);
         let start: usize = f.first().and_then(|v| v.parse().ok()).ok_or_else(bad)?;
@@ -322,6 +375,7 @@ fn decode(bytes: &[u8]) -> std::result::Result<Extraction, String> {
         text: text.to_owned(),
         places,
         encoding: None,
+        warnings,
     })
 }
 
@@ -348,10 +402,12 @@ mod tests {
                 },
             ],
             encoding: None,
+            warnings: vec!["表格过大".into()],
         };
         let back = decode(encode(&ex).as_bytes()).unwrap();
         assert_eq!(back.text, ex.text);
         assert_eq!(back.places, ex.places);
+        assert_eq!(back.warnings, ex.warnings);
         assert_eq!(decode(b"ERR\nbad").unwrap_err(), "bad");
         assert!(decode(b"OK\n99 page 1\nTEXT\nab").is_err());
     }

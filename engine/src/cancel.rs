@@ -1,8 +1,10 @@
 //! Cooperative cancellation: the caller (which owns the clock) says when a
 //! file has taken too long, and the engine stops at its next checkpoint
-//! (between model-building stages, table layouts and rules, and every few
-//! hundred hits within a rule: `rules::findings`). The engine
-//! itself never reads a clock, so it can also run where there is none.
+//! (every few thousand steps of the Word, HTML and PDF readers: XML events,
+//! parser chunks, tree nodes, glyphs; between model-building stages, table
+//! layouts and rules, and every few hundred hits within a rule:
+//! `rules::findings`). The engine itself never reads a clock, so it can
+//! also run where there is none.
 
 use std::sync::Arc;
 

@@ -19,7 +19,7 @@ pub mod source;
 pub mod structure;
 pub mod suppress;
 
-use read::{Document, ExtractError, Extraction, Format};
+use read::{Document, ExtractError, Extraction, Format, ReadLimits};
 
 /// Compiles the engine's own patterns (dates, contact details, 文号, …)
 /// now rather than at their first use. Nothing depends on it: a caller with
@@ -42,6 +42,10 @@ pub struct Parsed {
     pub source: SourceFile,
     pub document: Document,
     pub report: model::Report,
+    /// What the reader of a Word, HTML or PDF file left out or changed to
+    /// stay within its limits, or noticed about the file (for the user, in
+    /// Chinese, without the file's name).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,18 +76,45 @@ pub fn parse(
     format: Format,
     catalog: &Catalog,
 ) -> Result<Parsed, ParseError> {
+    parse_within(
+        name,
+        bytes,
+        format,
+        catalog,
+        &ReadLimits::default(),
+        &cancel::Cancel::default(),
+    )
+}
+
+/// [`parse`] within the caller's limits: reading a Word, HTML or PDF file
+/// builds at most what `limits` allows (see [`ReadLimits`]: it follows the
+/// file-size limit), and reading and building the model stop soon after
+/// `cancel` says so (a reader then fails with [`ExtractError::Cancelled`];
+/// a model is incomplete and the caller discards it).
+pub fn parse_within(
+    name: &str,
+    bytes: Vec<u8>,
+    format: Format,
+    catalog: &Catalog,
+    limits: &ReadLimits,
+    cancel: &cancel::Cancel,
+) -> Result<Parsed, ParseError> {
     if format.is_extracted() {
-        let extraction = read::extract(&bytes, format).map_err(|error| ParseError::Extract {
-            path: name.to_owned(),
-            error,
+        let extraction = read::extract_within(&bytes, format, limits, cancel).map_err(|error| {
+            ParseError::Extract {
+                path: name.to_owned(),
+                error,
+            }
         })?;
-        return Ok(parse_extracted(name, bytes, format, extraction, catalog));
+        return Ok(parse_extracted_cancellable(
+            name, bytes, format, extraction, catalog, cancel,
+        ));
     }
     let source = SourceFile::decode(name, bytes).map_err(|source| ParseError::Decode {
         path: name.to_owned(),
         source,
     })?;
-    Ok(parse_source(source, format, catalog))
+    Ok(parse_source_cancellable(source, format, catalog, cancel))
 }
 
 /// Builds the model of text extracted from a Word, HTML or PDF file (by
@@ -96,8 +127,31 @@ pub fn parse_extracted(
     extraction: Extraction,
     catalog: &Catalog,
 ) -> Parsed {
+    parse_extracted_cancellable(
+        name,
+        bytes,
+        format,
+        extraction,
+        catalog,
+        &cancel::Cancel::default(),
+    )
+}
+
+/// [`parse_extracted`] that stops building the model once `cancel` says so.
+pub fn parse_extracted_cancellable(
+    name: &str,
+    bytes: Vec<u8>,
+    format: Format,
+    mut extraction: Extraction,
+    catalog: &Catalog,
+    cancel: &cancel::Cancel,
+) -> Parsed {
+    let warnings = std::mem::take(&mut extraction.warnings);
     let source = SourceFile::extracted(name, bytes, format, extraction);
-    parse_source(source, format, catalog)
+    Parsed {
+        warnings,
+        ..parse_source_cancellable(source, format, catalog, cancel)
+    }
 }
 
 /// Builds the model of an already decoded source (an editor buffer).
@@ -119,6 +173,7 @@ pub fn parse_source_cancellable(
         source,
         document,
         report,
+        warnings: Vec::new(),
     }
 }
 

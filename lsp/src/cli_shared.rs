@@ -16,3 +16,7 @@ pub mod packs;
 #[path = "../../cli/src/limits.rs"]
 #[allow(dead_code)]
 pub mod limits;
+
+#[path = "../../cli/src/regular_file.rs"]
+#[allow(dead_code)]
+pub mod regular_file;

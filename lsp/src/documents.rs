@@ -2,7 +2,9 @@
 //! full and incremental changes (a change older than the text held is
 //! ignored). Only reports are linted: plain text and Markdown, by language
 //! or by file extension; other documents the client opens are held but never
-//! linted.
+//! linted. A document larger than the CLI's file-size limit is not held
+//! (nor linted), and one whose change could not be read is out of step with
+//! the editor: either waits for a full replacement or a reopen, and says so.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -11,7 +13,35 @@ use gklint_engine::read::Format;
 use gklint_engine::source::LineIndex;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 
+use crate::cli_shared::limits::{DEFAULT_MAX_FILE_SIZE, human_size};
 use crate::position::{Converter, Encoding};
+
+/// Why a document's text is not held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Untracked {
+    /// Its text is this many bytes, over the size limit.
+    TooLarge(u64),
+    /// A change to it could not be read (why): the text held is not the editor's.
+    Lost(String),
+}
+
+impl Untracked {
+    /// For the user: what happened and how to go on.
+    pub fn message(&self) -> String {
+        match self {
+            Untracked::TooLarge(n) => format!(
+                "文档有 {}，超过 gklint 检查的大小上限 {}，未检查。年度报告一般不到 1 MB：\
+                 请确认打开的是报告本身；确需检查的，请拆分成较小的文件",
+                human_size(*n),
+                human_size(DEFAULT_MAX_FILE_SIZE)
+            ),
+            Untracked::Lost(why) => format!(
+                "编辑器发来的一次修改无法读取（{why}），gklint 手中的文本已与编辑器不一致，暂停检查此文档。\
+                 请删除文中的无效字符（如不成对的 UTF-16 代理项），然后关闭并重新打开此文档"
+            ),
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -24,6 +54,8 @@ pub struct Document {
     pub lintable: bool,
     pub text: String,
     pub lines: LineIndex,
+    /// Set when the text is not held: then it is empty and not linted.
+    pub untracked: Option<Untracked>,
 }
 
 impl Document {
@@ -31,15 +63,38 @@ impl Document {
         let path = crate::uri::to_path(&uri);
         let format = format_of(&uri, language_id);
         let lintable = is_report(&uri, language_id);
-        let lines = LineIndex::new(&text);
-        Document {
+        let mut doc = Document {
             uri,
             path,
             version,
             format,
             lintable,
             text,
-            lines,
+            lines: LineIndex::new(""),
+            untracked: None,
+        };
+        doc.check_size();
+        doc.lines = LineIndex::new(&doc.text);
+        doc
+    }
+
+    /// Marks the text out of step with the editor's (a change was lost).
+    pub fn lose(&mut self, why: String) {
+        self.untrack(Untracked::Lost(why));
+    }
+
+    fn untrack(&mut self, why: Untracked) {
+        self.text = String::new();
+        self.lines = LineIndex::new("");
+        self.untracked = Some(why);
+    }
+
+    /// Drops a text over the size limit (it is never linted, and holding it
+    /// would let memory grow with each edit).
+    fn check_size(&mut self) {
+        let len = self.text.len() as u64;
+        if len > DEFAULT_MAX_FILE_SIZE {
+            self.untrack(Untracked::TooLarge(len));
         }
     }
 
@@ -69,12 +124,18 @@ impl Document {
         }
         for change in changes {
             match change.range {
-                None => self.text = change.text,
+                None => {
+                    self.text = change.text;
+                    self.untracked = None;
+                }
+                // A range into a text not held: only a full replacement helps.
+                Some(_) if self.untracked.is_some() => continue,
                 Some(range) => {
                     let span = self.converter(encoding).span(range);
                     self.text.replace_range(span, &change.text);
                 }
             }
+            self.check_size();
             self.lines = LineIndex::new(&self.text);
         }
         self.version = version;
@@ -181,6 +242,43 @@ mod tests {
         assert!(!d.apply(2, vec![change(None, "旧")], Encoding::Utf16));
         assert!(!d.apply(3, vec![change(None, "旧")], Encoding::Utf16));
         assert_eq!((d.text.as_str(), d.version), ("全新", 3));
+    }
+
+    #[test]
+    fn a_text_over_the_limit_is_dropped_until_replaced() {
+        let uri = Uri::from_str("file:///tmp/big.txt").unwrap();
+        let big = "字".repeat(DEFAULT_MAX_FILE_SIZE as usize / 3 + 1);
+        let mut d = Document::new(uri, "plaintext", 1, big.clone());
+        assert!(matches!(d.untracked, Some(Untracked::TooLarge(n)) if n == big.len() as u64));
+        assert!(d.text.is_empty());
+        // Edits into a text not held change nothing.
+        assert!(d.apply(
+            2,
+            vec![change(Some(((0, 0), (0, 1))), "x")],
+            Encoding::Utf16
+        ));
+        assert!(d.text.is_empty() && d.untracked.is_some());
+        assert!(d.apply(
+            3,
+            vec![change(None, "小"), change(Some(((0, 1), (0, 1))), "的")],
+            Encoding::Utf16
+        ));
+        assert_eq!((d.text.as_str(), d.untracked.as_ref()), ("小的", None));
+        // Growing past the limit by edits drops it again.
+        let half = "a".repeat(DEFAULT_MAX_FILE_SIZE as usize / 2 + 1);
+        d.apply(
+            4,
+            vec![
+                change(Some(((0, 0), (0, 0))), &half),
+                change(Some(((0, 0), (0, 0))), &half),
+            ],
+            Encoding::Utf16,
+        );
+        assert!(matches!(d.untracked, Some(Untracked::TooLarge(_))));
+        assert!(d.text.is_empty());
+        assert!(d.untracked.as_ref().unwrap().message().contains("20.0 MB"));
+        d.lose("x".into());
+        assert!(d.untracked.as_ref().unwrap().message().contains("重新打开"));
     }
 
     #[test]

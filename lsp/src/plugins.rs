@@ -15,6 +15,8 @@ use std::time::SystemTime;
 use gklint_engine::plugin::native::{TrustStore, load_configured, trust_file_path};
 use gklint_engine::plugin::{Plugin, PluginError};
 
+use crate::cli_shared::regular_file::{MAX_TEXT_FILE, ReadError, check_path};
+
 /// Who listed a plugin: where a refusal is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Lister {
@@ -82,7 +84,7 @@ impl PluginHost {
             if !self.loaded.contains_key(l) {
                 self.stamps.watch(&l.path);
                 let trust = self.trust.get_or_insert_with(|| {
-                    TrustStore::load_default().unwrap_or_else(|e| {
+                    load_trust().unwrap_or_else(|e| {
                         out.trust_error = Some(e);
                         TrustStore::default()
                     })
@@ -108,6 +110,25 @@ impl PluginHost {
     pub fn stale(&self) -> bool {
         self.stamps.changed()
     }
+}
+
+/// The user's trust file. Checked first without opening it: one that is
+/// not a regular file of sane size (a FIFO would stop the server for good)
+/// is refused, and then nothing listed is trusted.
+fn load_trust() -> Result<TrustStore, String> {
+    if let Some(p) = trust_file_path() {
+        match check_path(&p, MAX_TEXT_FILE) {
+            Ok(_) => {}
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(format!(
+                    "插件信任文件 {} 无法使用：{e}。在修正之前，所列插件一律不加载",
+                    p.display()
+                ));
+            }
+        }
+    }
+    TrustStore::load_default()
 }
 
 type Stamp = Option<(SystemTime, u64)>;

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -51,6 +52,18 @@ pub enum Exit {
     WithoutShutdown,
     /// The client went away.
     Disconnected,
+    /// The stream from the client broke beyond resynchronising (logged).
+    Broken,
+}
+
+impl Exit {
+    /// The process's exit code: 0 only after `shutdown` then `exit`.
+    pub fn code(self) -> std::process::ExitCode {
+        match self {
+            Exit::Clean => std::process::ExitCode::SUCCESS,
+            _ => std::process::ExitCode::from(1),
+        }
+    }
 }
 
 pub struct Server {
@@ -138,6 +151,7 @@ pub fn serve(connection: lsp_server::Connection) -> anyhow::Result<Exit> {
     let debounce = settings
         .debounce_ms
         .map_or(DEFAULT_DEBOUNCE, Duration::from_millis);
+    let notes = settings.notes.clone();
     let workspace = Workspace::new(root, settings, encoding);
     let mut server = Server {
         sender: connection.sender,
@@ -154,6 +168,9 @@ pub fn serve(connection: lsp_server::Connection) -> anyhow::Result<Exit> {
         shut_down: false,
         next_id: 0,
     };
+    for note in notes {
+        server.note(note);
+    }
     if watch {
         server.register_watchers();
     }
@@ -233,6 +250,13 @@ impl Server {
                 None
             }
             Message::Notification(n) => {
+                if n.method == crate::stdio::FATAL {
+                    return Some(Exit::Broken);
+                }
+                if n.method == crate::stdio::LOST {
+                    self.lost(&n.params);
+                    return None;
+                }
                 if n.method == ExitNotification::METHOD {
                     return Some(if self.shut_down {
                         Exit::Clean
@@ -407,12 +431,44 @@ impl Server {
                     if let Some(ms) = s.debounce_ms {
                         self.debounce = Duration::from_millis(ms);
                     }
+                    for note in s.notes.clone() {
+                        self.note(note);
+                    }
                     self.workspace.settings = s;
                 }
                 self.reload();
             }
             _ => {}
         }
+    }
+
+    /// A document notification that could not be read (`stdio::LOST`): a
+    /// lost change or opening leaves the text out of step with the editor's,
+    /// which the document's diagnostics then say.
+    fn lost(&mut self, params: &Value) {
+        let (Some(method), Some(uri)) = (
+            params["method"].as_str(),
+            params["uri"].as_str().and_then(|u| Uri::from_str(u).ok()),
+        ) else {
+            return;
+        };
+        let why = params["why"].as_str().unwrap_or_default().to_owned();
+        match method {
+            DidChangeTextDocument::METHOD => match self.docs.get_mut(&uri) {
+                Some(doc) => doc.lose(why),
+                None => return,
+            },
+            DidOpenTextDocument::METHOD => {
+                let mut doc = Document::new(uri.clone(), "", 0, String::new());
+                doc.lose(why);
+                self.docs.open(doc);
+            }
+            _ => return,
+        }
+        self.analyses.remove(&uri);
+        // Said even though the version held is the one published already.
+        self.published.remove(&uri);
+        self.lint_now(&uri);
     }
 
     /// Reads configuration, packs and plugins again and re-lints every open document.
@@ -462,6 +518,9 @@ impl Server {
             .collect();
         for uri in due {
             self.pending.remove(&uri);
+            if self.publish_untracked(&uri) {
+                continue;
+            }
             if let Some(job) = self.job(&uri) {
                 self.worker.submit(job);
             }
@@ -469,8 +528,47 @@ impl Server {
         self.publish_problems();
     }
 
+    /// A report whose text is not held (too large, or a change was lost):
+    /// instead of a lint, one diagnostic saying why. `true` when so.
+    fn publish_untracked(&mut self, uri: &Uri) -> bool {
+        let Some(doc) = self.docs.get(uri) else {
+            return false;
+        };
+        let Some(why) = &doc.untracked else {
+            return false;
+        };
+        if !doc.lintable {
+            return true;
+        }
+        let version = doc.version;
+        let message = why.message();
+        let code = match why {
+            crate::documents::Untracked::TooLarge(_) => "file-too-large",
+            crate::documents::Untracked::Lost(_) => "change-unreadable",
+        };
+        self.analyses.remove(uri);
+        if self.published.get(uri) == Some(&version) {
+            return true;
+        }
+        crate::log(&format!("{}: {message}", uri.as_str()));
+        let d = lsp_types::Diagnostic {
+            range: lsp_types::Range::default(),
+            severity: Some(lsp_types::DiagnosticSeverity::WARNING),
+            code: Some(lsp_types::NumberOrString::String(code.into())),
+            source: Some("gklint".into()),
+            message,
+            ..Default::default()
+        };
+        self.published.insert(uri.clone(), version);
+        self.publish(uri.clone(), vec![d], Some(version));
+        true
+    }
+
     fn job(&mut self, uri: &Uri) -> Option<Job> {
-        let doc = self.docs.get(uri).filter(|d| d.lintable)?;
+        let doc = self
+            .docs
+            .get(uri)
+            .filter(|d| d.lintable && d.untracked.is_none())?;
         let (name, text, format, version, path) = (
             doc.name(),
             doc.text.clone(),
@@ -491,7 +589,12 @@ impl Server {
 
     /// A lint came back: kept and published if it is of the current version, dropped if stale.
     fn finished(&mut self, done: Done) {
-        let current = self.docs.get(&done.uri).map(|d| d.version);
+        // A document whose text is no longer held keeps the diagnostic saying so.
+        let current = self
+            .docs
+            .get(&done.uri)
+            .filter(|d| d.untracked.is_none())
+            .map(|d| d.version);
         if current != Some(done.version) {
             return;
         }
@@ -560,6 +663,12 @@ impl Server {
         for (typ, m) in self.workspace.take_messages() {
             self.show(typ, m);
         }
+    }
+
+    /// A setting that was clamped or refused: on stderr and to the user.
+    fn note(&self, message: String) {
+        crate::log(&message);
+        self.show(MessageType::WARNING, message);
     }
 
     fn show(&self, typ: MessageType, message: String) {

@@ -22,6 +22,7 @@ use serde_json::Value;
 
 use crate::cli_shared::config::{Config, Discovery, NAMES};
 use crate::cli_shared::packs::{distinct, read_pack};
+use crate::cli_shared::regular_file;
 use crate::identities::IdentityDef;
 use crate::plugins::{Listed, Lister, PluginHost};
 use crate::position::{Converter, Encoding};
@@ -41,8 +42,62 @@ pub struct Settings {
     /// Where the built-in rules' documentation is published: the link of
     /// each finding. No link when unset.
     pub docs_url: Option<String>,
-    /// Quiet time after a change before the document is linted again.
+    /// Quiet time after a change before the document is linted again,
+    /// within `0..=MAX_DEBOUNCE_MS`.
     pub debounce_ms: Option<u64>,
+    /// Values that were out of range (clamped) or of the wrong kind
+    /// (ignored), for the user.
+    pub notes: Vec<String>,
+}
+
+/// The longest quiet time accepted: 10 s. Longer would look like a server
+/// that stopped linting.
+pub const MAX_DEBOUNCE_MS: u64 = 10_000;
+
+/// The most packs or plugins the settings may list: each is read, and each
+/// failure is shown; a real setup lists a handful.
+pub const MAX_LISTED: usize = 100;
+
+/// The longest `docsUrl`: it goes into every finding's link.
+pub const MAX_URL: usize = 2048;
+
+/// The first [`MAX_LISTED`] of a list, with a note when there were more.
+fn capped(mut list: Vec<PathBuf>, key: &str, notes: &mut Vec<String>) -> Vec<PathBuf> {
+    if list.len() > MAX_LISTED {
+        notes.push(format!(
+            "编辑器设置 gklint.{key} 列了 {} 项，超过上限 {MAX_LISTED} 项，只使用前 {MAX_LISTED} 项；\
+             请删去多余的项",
+            list.len()
+        ));
+        list.truncate(MAX_LISTED);
+    }
+    list
+}
+
+/// `debounceMs` as a number of milliseconds in range, and a note when it
+/// was clamped or refused.
+fn debounce_ms(v: Option<&Value>) -> (Option<u64>, Option<String>) {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return (None, None);
+    };
+    let Some(f) = v.as_f64().filter(|f| f.is_finite()) else {
+        return (
+            None,
+            Some(format!(
+                "编辑器设置 gklint.debounceMs 的值 {v} 不是数字，已忽略，使用默认值 150 毫秒。\
+                 请写成 0 到 {MAX_DEBOUNCE_MS} 之间的毫秒数"
+            )),
+        );
+    };
+    let ms = f.round().clamp(0.0, MAX_DEBOUNCE_MS as f64) as u64;
+    let exact = v.as_u64() == Some(ms);
+    let note = (!exact).then(|| {
+        format!(
+            "编辑器设置 gklint.debounceMs 的值 {v} 不在 0 到 {MAX_DEBOUNCE_MS} 毫秒之间（或不是整数），\
+             已按 {ms} 毫秒处理。请改为此范围内的整数"
+        )
+    });
+    (Some(ms), note)
 }
 
 impl Settings {
@@ -58,6 +113,7 @@ impl Settings {
         {
             return None;
         }
+        let (debounce_ms, note) = debounce_ms(v.get("debounceMs"));
         let resolve = |s: &str| {
             let p = PathBuf::from(s);
             match root {
@@ -65,8 +121,10 @@ impl Settings {
                 _ => p,
             }
         };
-        let paths = |key: &str| -> Vec<PathBuf> {
-            v.get(key)
+        let mut notes: Vec<String> = note.into_iter().collect();
+        let mut paths = |key: &str| -> Vec<PathBuf> {
+            let list: Vec<PathBuf> = v
+                .get(key)
                 .and_then(Value::as_array)
                 .map(|a| {
                     a.iter()
@@ -75,23 +133,38 @@ impl Settings {
                         .map(resolve)
                         .collect()
                 })
-                .unwrap_or_default()
+                .unwrap_or_default();
+            capped(list, key, &mut notes)
         };
+        let (packs, plugins) = (paths("packs"), paths("plugins"));
+        let docs_url = v
+            .get("docsUrl")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .filter(|s| {
+                let fits = s.len() <= MAX_URL;
+                if !fits {
+                    notes.push(format!(
+                        "编辑器设置 gklint.docsUrl 长达 {} 字节，超过上限 {MAX_URL} 字节，已忽略；\
+                         请填写规则文档的网址",
+                        s.len()
+                    ));
+                }
+                fits
+            })
+            .map(str::to_owned);
         Some(Settings {
             config: v
                 .get("config")
                 .and_then(Value::as_str)
                 .filter(|s| !s.trim().is_empty())
                 .map(resolve),
-            packs: paths("packs"),
-            plugins: paths("plugins"),
-            docs_url: v
-                .get("docsUrl")
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
-            debounce_ms: v.get("debounceMs").and_then(Value::as_u64),
+            packs,
+            plugins,
+            docs_url,
+            debounce_ms,
+            notes,
         })
     }
 }
@@ -559,7 +632,7 @@ impl Workspace {
     }
 
     fn config_problem(&mut self, file: &Path, message: &str) {
-        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let text = read_config_text(file);
         let range = locate(message, file)
             .map(|(line, column)| self.char_range(&text, line, column))
             .unwrap_or_default();
@@ -603,7 +676,7 @@ impl Workspace {
 
     /// Where a configuration file names `path` (resolved against its folder).
     fn name_range(&self, file: &Path, path: &Path) -> Range {
-        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let text = read_config_text(file);
         let dir = file.parent().unwrap_or(Path::new(""));
         let named = path.strip_prefix(dir).unwrap_or(path).to_string_lossy();
         let named = named.trim_start_matches("./");
@@ -643,6 +716,13 @@ impl Workspace {
         let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
         Converter::new(text, &lines, self.encoding).range(&(at..end))
     }
+}
+
+/// A configuration file's text for placing a problem in it; empty when it
+/// cannot be read safely (not a regular file, too large): a repository's
+/// configuration may be a FIFO, which a plain read would wait on forever.
+fn read_config_text(file: &Path) -> String {
+    regular_file::read_text(file, regular_file::MAX_TEXT_FILE).unwrap_or_default()
 }
 
 /// The configuration file `Discovery` would have tried for `file`.
@@ -693,6 +773,42 @@ mod tests {
         assert!(Settings::from_json(&serde_json::json!({"other": 1}), None).is_none());
         let s = Settings::from_json(&serde_json::json!({"config": ""}), None).unwrap();
         assert_eq!(s.config, None);
+    }
+
+    #[test]
+    fn debounce_is_clamped_or_refused_with_a_note() {
+        let ms = |v: Value| {
+            let s = Settings::from_json(&serde_json::json!({ "debounceMs": v }), None).unwrap();
+            (s.debounce_ms, s.notes.len())
+        };
+        assert_eq!(ms(serde_json::json!(0)), (Some(0), 0));
+        assert_eq!(ms(serde_json::json!(10_000)), (Some(10_000), 0));
+        assert_eq!(ms(serde_json::json!(u64::MAX)), (Some(MAX_DEBOUNCE_MS), 1));
+        assert_eq!(ms(serde_json::json!(1e300)), (Some(MAX_DEBOUNCE_MS), 1));
+        assert_eq!(ms(serde_json::json!(-5)), (Some(0), 1));
+        assert_eq!(ms(serde_json::json!(i64::MIN)), (Some(0), 1));
+        assert_eq!(ms(serde_json::json!(149.6)), (Some(150), 1));
+        assert_eq!(ms(serde_json::json!("150")), (None, 1));
+        assert_eq!(ms(serde_json::json!(true)), (None, 1));
+        assert_eq!(ms(Value::Null), (None, 0));
+    }
+
+    #[test]
+    fn long_lists_and_urls_are_cut_with_a_note() {
+        let many: Vec<String> = (0..1000).map(|i| format!("/p{i}.yaml")).collect();
+        let s = Settings::from_json(
+            &serde_json::json!({"packs": many, "plugins": many, "docsUrl": format!("https://x/{}", "a".repeat(5000))}),
+            None,
+        )
+        .unwrap();
+        assert_eq!((s.packs.len(), s.plugins.len()), (MAX_LISTED, MAX_LISTED));
+        assert_eq!(s.docs_url, None);
+        assert_eq!(s.notes.len(), 3, "{:?}", s.notes);
+        assert!(
+            s.notes[0].contains("gklint.packs 列了 1000 项"),
+            "{:?}",
+            s.notes
+        );
     }
 
     #[test]

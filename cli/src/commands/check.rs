@@ -22,9 +22,9 @@ use rayon::prelude::*;
 use super::cross;
 use super::sets::{PackFailure, Set, Sets};
 use crate::args::{CheckArgs, FailOn, Lang, OutputFormat};
-use crate::cache::{Cache, Cached, FileEntry, Key, KeyBuilder};
+use crate::cache::{Cache, Cached, FileEntry, Key, KeyBuilder, Miss};
 use crate::config::{Config, Discovery};
-use crate::input::{collect_all, read_input};
+use crate::input::{Walked, collect_all, read_input};
 use crate::limits::{self, Limits};
 use crate::output::FileResult;
 use crate::output::sink::{self, Totals};
@@ -32,7 +32,9 @@ use crate::{baseline, fixing};
 
 /// One file to lint, with its configuration.
 struct Job {
+    /// The path as the OS spells it: what is read and written back.
     path: PathBuf,
+    /// How the path is shown (lossy for a name that is not UTF-8).
     name: String,
     bytes: Option<Arc<Vec<u8>>>,
     config: Option<Arc<Config>>,
@@ -75,10 +77,15 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
                 "--fix cannot be used with standard input (there is no file to write back); use --diff",
         });
     }
-    let (jobs, missing) = jobs(args)?;
+    let (jobs, walked) = jobs(args)?;
     let mut tally = Tally::default();
-    for p in &missing {
+    for p in &walked.missing {
         error(lang, &anyhow::anyhow!("找不到文件或目录：{}", p.display()));
+        tally.failed += 1;
+    }
+    // An unreadable folder is named and skipped; the rest is checked (exit 2).
+    for e in &walked.unreadable {
+        error(lang, e);
         tally.failed += 1;
     }
     let mut sets = Sets::new(&args.packs.packs, &args.packs.plugins);
@@ -129,7 +136,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let mut keys = Vec::new();
     let keep = cross::Keep::new(cross::Keep::BUDGET);
     for chunk in work.chunks(CHUNK) {
-        let results: Vec<Result<(FileResult, Option<cross::Key>)>> = chunk
+        let results: Vec<Result<Linted>> = chunk
             .par_iter()
             .map(|(j, set, limits, settings)| {
                 let cached = cache.as_ref().zip(*settings);
@@ -141,8 +148,8 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         // report, and --fix/--diff write as they go.
         let parallel = sink.parallel().is_some() && !(args.fix || args.diff);
         let mut rendered_later = Vec::new();
-        for r in results {
-            let (mut r, mut key) = match r {
+        for (r, (j, ..)) in results.into_iter().zip(chunk) {
+            let (mut r, mut key, seen) = match r {
                 Ok(ok) => ok,
                 // Packs that do not load stop the run, as they would at start.
                 Err(e) if e.is::<PackFailure>() => return Err(e),
@@ -162,7 +169,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
                 }
             }
             if args.fix || args.diff {
-                match fix_one(&mut r, args.diff, &mut out) {
+                match fix_one(&mut r, &j.path, seen.as_ref(), args.diff, &mut out) {
                     Ok(n) => {
                         tally.fixed += n;
                         // The cross pass must read the file as fixed on disk.
@@ -352,8 +359,8 @@ fn finish_one(
 }
 
 /// The files to lint (or stdin), each with the configuration that governs
-/// it, and the paths that do not exist.
-fn jobs(args: &CheckArgs) -> Result<(Vec<Job>, Vec<PathBuf>)> {
+/// it, and what of the paths could not be found or walked.
+fn jobs(args: &CheckArgs) -> Result<(Vec<Job>, Walked)> {
     let explicit = match &args.config {
         Some(p) => Some(Arc::new(Config::load(p)?)),
         None => None,
@@ -394,9 +401,23 @@ fn jobs(args: &CheckArgs) -> Result<(Vec<Job>, Vec<PathBuf>)> {
         });
     }
     let paths: Vec<PathBuf> = paths.into_iter().cloned().collect();
-    let (files, missing) = collect_all(&paths)?;
-    for path in files {
-        let config = config_for(&path)?;
+    let mut walked = collect_all(&paths);
+    // A config that cannot be loaded is named once; the files it governs
+    // are not checked, the others are.
+    let mut bad_configs = std::collections::HashSet::new();
+    for path in std::mem::take(&mut walked.files) {
+        let config = match config_for(&path) {
+            Ok(c) => c,
+            Err(e) => {
+                let shown = format!("{e:#}");
+                if bad_configs.insert(shown.clone()) {
+                    walked
+                        .unreadable
+                        .push(anyhow::anyhow!("{shown}；它管辖的文件未检查"));
+                }
+                continue;
+            }
+        };
         let named = paths.contains(&path);
         if config
             .as_ref()
@@ -418,8 +439,12 @@ fn jobs(args: &CheckArgs) -> Result<(Vec<Job>, Vec<PathBuf>)> {
             config,
         });
     }
-    Ok((jobs, missing))
+    Ok((jobs, walked))
 }
+
+/// A linted file: its findings, its key for the cross-year pass, and what
+/// its path named when it was read (for `--fix`; none for standard input).
+type Linted = (FileResult, Option<cross::Key>, Option<fixing::Seen>);
 
 fn lint_one(
     j: &Job,
@@ -427,14 +452,21 @@ fn lint_one(
     limits: Limits,
     keep: &cross::Keep,
     cached: Option<(&Cache, Key)>,
-) -> Result<(FileResult, Option<cross::Key>)> {
+) -> Result<Linted> {
     let started = Instant::now();
-    let (bytes, format) = read_input(&j.path, &j.name, j.bytes.as_deref(), limits.max_file_size)?;
+    // Before the read, so that a change made while reading is caught too.
+    let seen = j
+        .bytes
+        .is_none()
+        .then(|| fixing::Seen::capture(&j.path).ok())
+        .flatten();
+    let (mut bytes, format) =
+        read_input(&j.path, &j.name, j.bytes.as_deref(), limits.max_file_size)?;
     let abs = std::path::absolute(&j.path).unwrap_or_else(|_| j.path.clone());
     let cached = cached.map(|(cache, settings)| {
         // Per-path overrides in a config match the absolute path.
         let path = j.config.is_some().then_some(abs.as_path());
-        (cache, Cached::new("file", settings, &j.name, path, &bytes))
+        (cache, Cached::new("file", settings, &j.path, path, &bytes))
     });
     let cross_key = |office_year: Option<(String, i32)>, options, kept, entry| {
         office_year.map(|(office, year)| cross::Key {
@@ -453,20 +485,26 @@ fn lint_one(
     if let Some((cache, key)) = cached
         && let Some(hit) = cache.get::<FileEntry>(key.entry)
     {
-        let source = hit.source(&j.name, bytes, format)?;
-        let office_year = hit.office_year.map(|(o, y)| (o.into_owned(), y));
-        let result = FileResult {
-            path: j.name.clone(),
-            source,
-            diagnostics: hit.diagnostics.into_owned(),
-        };
-        let options = options_for(j, &abs).0;
-        // Its text, for its cached cross-year findings (no model: those
-        // are not compared again unless a file of its office changed).
-        let kept = (office_year.is_some() && keep.room_for(&result.source))
-            .then(|| Arc::new(cross::Kept::new(&result.source, None)));
-        let key = cross_key(office_year, options, kept, Some(key));
-        return Ok((result, key));
+        // An entry that does not fit the file is a miss: lint afresh.
+        match hit.source(&j.name, bytes, format) {
+            Ok(source) => {
+                let office_year = hit.office_year.map(|(o, y)| (o.into_owned(), y));
+                let result = FileResult {
+                    path: j.name.clone(),
+                    source,
+                    diagnostics: hit.diagnostics.into_owned(),
+                };
+                let options = options_for(j, &abs).0;
+                // Its text, for its cached cross-year findings (no model: those
+                // are not compared again unless a file of its office changed).
+                let kept = (office_year.is_some() && keep.room_for(&result.source))
+                    .then(|| Arc::new(cross::Kept::new(&result.source, None)));
+                let key = cross_key(office_year, options, kept, Some(key));
+                return Ok((result, key, seen));
+            }
+            Err(Miss::Invalid(b)) => bytes = b,
+            Err(Miss::Undecodable(e)) => return Err(e),
+        }
     }
     let packs = set.packs()?;
     let timeout = limits.timeout;
@@ -479,7 +517,7 @@ fn lint_one(
         )
     };
     let mut parsed =
-        crate::pdf::parse_within(&j.name, bytes, format, &packs.catalog, timeout, &cancel)?;
+        crate::pdf::parse_within(&j.name, bytes, format, &packs.catalog, limits, &cancel)?;
     if cancel.is_cancelled() {
         return Err(timed_out());
     }
@@ -520,7 +558,7 @@ fn lint_one(
         source: parsed.source,
         diagnostics,
     };
-    Ok((result, key))
+    Ok((result, key, seen))
 }
 
 /// The options of a file from the config governing it, and the kind of
@@ -531,10 +569,13 @@ fn options_for(j: &Job, abs: &Path) -> (Options, Option<gklint_engine::model::Of
         .map_or_else(|| (Options::default(), None), |c| c.options_for(abs))
 }
 
-/// Applies (or, with `diff_only`, shows) one file's fixes; the number of
-/// findings fixed. A file that cannot be written is an error, left as it was.
+/// Applies (or, with `diff_only`, shows) one file's fixes to the file at
+/// `path`, which was as `seen` when read; the number of findings fixed. A
+/// file that cannot be written exactly and safely is an error, left as it was.
 fn fix_one(
     r: &mut FileResult,
+    path: &Path,
+    seen: Option<&fixing::Seen>,
     diff_only: bool,
     out: &mut Box<dyn std::io::Write>,
 ) -> Result<usize> {
@@ -556,8 +597,11 @@ fn fix_one(
             .context("无法写出修复内容")?;
         return Ok(0);
     }
-    let bytes = fixing::fixed_bytes(r, &edits);
-    fixing::write_atomically(Path::new(&r.path), &bytes)?;
+    let bytes = fixing::fixed_bytes(r, &edits)?;
+    let Some(seen) = seen else {
+        bail!("{} 读取时无法确认它是哪个文件，未写入；请重新运行", r.path);
+    };
+    fixing::write_back(path, &r.path, seen, &r.source.bytes, &bytes)?;
     let applied: Vec<_> = edits.iter().map(|e| e.span.clone()).collect();
     let before = r.diagnostics.len();
     r.diagnostics.retain(|d| {

@@ -338,6 +338,10 @@ fn from_cache(keys: &[Key], group: &[usize], cache: &Cache, key: cache::Key) -> 
                 file.source(&k.name, bytes, format).ok()?
             }
         };
+        // Untrusted like any entry: findings that do not fit the text are a miss.
+        if !cache::diagnostics_fit(&diagnostics, &source.text) {
+            return None;
+        }
         out.push((
             local,
             FileResult {
@@ -473,7 +477,7 @@ fn reparse(key: &Key) -> Result<Arc<Kept>> {
         bytes,
         format,
         &key.packs.packs()?.catalog,
-        key.limits.timeout,
+        key.limits,
         &Cancel::default(),
     )?;
     Ok(Arc::new(Kept::of(parsed)))
@@ -568,21 +572,14 @@ fn history_report(
 ) {
     let name = path.display().to_string();
     let cached =
-        cache.map(|(c, settings)| (c, Cached::new("history", settings, &name, None, &bytes)));
+        cache.map(|(c, settings)| (c, Cached::new("history", settings, path, None, &bytes)));
     if let Some((c, key)) = cached
         && let Some(hit) = c.get::<HistoryEntry>(key.entry)
     {
         return (Ok(hit.office_year.map(|k| (k, None))), Some(key));
     }
     let parsed = match packs.packs().and_then(|p| {
-        crate::pdf::parse_within(
-            &name,
-            bytes,
-            format,
-            &p.catalog,
-            limits.timeout,
-            &Cancel::default(),
-        )
+        crate::pdf::parse_within(&name, bytes, format, &p.catalog, limits, &Cancel::default())
     }) {
         Ok(p) => p,
         Err(e) => return (Err(e), None),

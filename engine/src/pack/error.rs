@@ -27,7 +27,7 @@ impl PackError {
             column: loc.column(),
             offset: span.byte_offset().map(|o| o as usize),
             len: span.byte_len().map_or(1, |l| l as usize).max(1),
-            message: message.into(),
+            message: clip(message.into()),
             contents: contents.clone(),
         }
     }
@@ -40,7 +40,12 @@ impl PackError {
         len: usize,
         message: impl Into<String>,
     ) -> Self {
-        let before = &contents[..offset.min(contents.len())];
+        // Floored onto a character boundary: slicing inside one would panic.
+        let mut end = offset.min(contents.len());
+        while !contents.is_char_boundary(end) {
+            end -= 1;
+        }
+        let before = &contents[..end];
         let line = before.matches('\n').count() as u64 + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() as u64 + 1;
@@ -50,7 +55,7 @@ impl PackError {
             column,
             offset: Some(offset),
             len: len.max(1),
-            message: message.into(),
+            message: clip(message.into()),
             contents: contents.clone(),
         }
     }
@@ -62,10 +67,49 @@ impl PackError {
             column: 1,
             offset: None,
             len: 1,
-            message: message.into(),
+            message: clip(message.into()),
             contents: contents.clone(),
         }
     }
+}
+
+/// Characters of a message kept, and of each part of it in `…` or "…":
+/// a parser's message can quote the text it choked on, and a pack path may
+/// name a file that is not a pack at all.
+const MAX_MESSAGE_CHARS: usize = 300;
+const MAX_QUOTED_CHARS: usize = 40;
+
+fn clip(message: String) -> String {
+    let mut out = String::with_capacity(message.len().min(4 * MAX_MESSAGE_CHARS));
+    let mut quote = None;
+    let mut quoted = 0;
+    let mut kept = 0;
+    for c in message.chars() {
+        if kept == MAX_MESSAGE_CHARS {
+            out.push('…');
+            break;
+        }
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {
+                quoted += 1;
+                if quoted > MAX_QUOTED_CHARS {
+                    if quoted == MAX_QUOTED_CHARS + 1 {
+                        out.push('…');
+                    }
+                    continue;
+                }
+            }
+            None if c == '`' || c == '"' => {
+                quote = Some(c);
+                quoted = 0;
+            }
+            None => {}
+        }
+        out.push(c);
+        kept += 1;
+    }
+    out
 }
 
 impl std::fmt::Debug for PackError {

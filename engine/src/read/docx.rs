@@ -3,8 +3,10 @@
 //! also through paragraph styles), tables on their real grid (gridSpan,
 //! vMerge, gridBefore, gridAfter), tracked changes read as accepted (insertions kept,
 //! deletions dropped), content controls and field results kept, field codes
-//! dropped. Bytes read from any zip entry are capped (zip bombs), and broken
-//! archives or XML are clear errors.
+//! dropped. Bytes read from any zip entry are capped (zip bombs) and counted
+//! in the file's budget with the text, labels and table slots built; every
+//! part is read with a depth limit; broken or ambiguous archives (two
+//! entries of one name) and broken XML are clear errors.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{Cursor, Read};
@@ -12,34 +14,82 @@ use std::io::{Cursor, Read};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
+use super::budget::{Budget, SLOT_COST};
 use super::extracted::{ExtractError, Extraction, Writer, chinese_number};
+use crate::cancel::Cancel;
 
-/// At most this many bytes are decompressed from `word/document.xml`.
+/// At most this many bytes are decompressed from `word/document.xml` (and
+/// less when the file's budget has less room, see [`Budget`]).
 pub const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
 /// At most this many from numbering.xml or styles.xml.
 const MAX_PART_BYTES: u64 = 16 << 20;
 /// Widest grid span accepted for one cell or row.
 const MAX_SPAN: usize = 1000;
+/// Deeper element nesting in any part is refused: real documents nest a few
+/// dozen levels (tables in tables, text boxes in drawings).
+pub const MAX_XML_DEPTH: usize = 256;
+/// Longest automatic-numbering label written (Word's own lvlText is at most
+/// 255 characters; a real label is a few).
+const MAX_LABEL_CHARS: usize = 64;
+/// The parts read, in the order read.
+const DOCUMENT: &str = "word/document.xml";
+const NUMBERING: &str = "word/numbering.xml";
+const STYLES: &str = "word/styles.xml";
 
+/// Extracts a Word document within the default limits.
 pub fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
+    extract_within(bytes, Budget::default())
+}
+
+pub(crate) fn extract_within(bytes: &[u8], mut budget: Budget) -> Result<Extraction, ExtractError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         ExtractError::Docx(format!(
             "文件不是 zip 压缩包，或已损坏、被截断（{}）",
             zip_reason(&e)
         ))
     })?;
+    if zip.has_duplicate_names()
+        && let Some(entry) = duplicated_part(bytes, zip.central_directory_start())
+    {
+        return Err(ExtractError::DuplicateEntry { entry });
+    }
     let document =
-        read_part(&mut zip, "word/document.xml", MAX_DOCUMENT_BYTES)?.ok_or_else(|| {
+        read_part(&mut zip, DOCUMENT, MAX_DOCUMENT_BYTES, &mut budget)?.ok_or_else(|| {
             ExtractError::Docx("压缩包中没有 word/document.xml，不是 Word 文档".into())
         })?;
     let mut numbering = Numbering::default();
-    if let Some(xml) = read_part(&mut zip, "word/numbering.xml", MAX_PART_BYTES)? {
-        numbering.read_definitions(&xml)?;
+    if let Some(xml) = read_part(&mut zip, NUMBERING, MAX_PART_BYTES, &mut budget)? {
+        numbering.read_definitions(&xml, budget.cancel())?;
     }
-    if let Some(xml) = read_part(&mut zip, "word/styles.xml", MAX_PART_BYTES)? {
-        numbering.read_styles(&xml)?;
+    if let Some(xml) = read_part(&mut zip, STYLES, MAX_PART_BYTES, &mut budget)? {
+        numbering.read_styles(&xml, budget.cancel())?;
     }
-    Body::new(numbering).read(&document)
+    Body::new(numbering, budget).read(&document)
+}
+
+/// The part gklint reads that the zip's central directory lists more than
+/// once (which copy a program reads differs: the file is ambiguous).
+fn duplicated_part(bytes: &[u8], directory: u64) -> Option<String> {
+    let mut seen: Vec<&[u8]> = Vec::new();
+    let mut at = usize::try_from(directory).ok()?;
+    let u16_at = |i: usize| -> Option<usize> {
+        Some(u16::from_le_bytes(bytes.get(i..i + 2)?.try_into().ok()?) as usize)
+    };
+    while bytes.get(at..at + 4) == Some(b"PK\x01\x02") {
+        let (name_len, extra, comment) = (u16_at(at + 28)?, u16_at(at + 30)?, u16_at(at + 32)?);
+        let name = bytes.get(at + 46..at + 46 + name_len)?;
+        if [DOCUMENT, NUMBERING, STYLES]
+            .iter()
+            .any(|p| p.as_bytes() == name)
+        {
+            if seen.contains(&name) {
+                return Some(String::from_utf8_lossy(name).into_owned());
+            }
+            seen.push(name);
+        }
+        at += 46 + name_len + extra + comment;
+    }
+    None
 }
 
 fn zip_reason(e: &zip::result::ZipError) -> String {
@@ -52,12 +102,16 @@ fn zip_reason(e: &zip::result::ZipError) -> String {
     }
 }
 
-/// One part of the package as text, reading at most `limit` bytes.
+/// One part of the package as text, reading at most `cap` bytes (or what
+/// the file's budget has left), counted in the budget.
 fn read_part(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     name: &str,
-    limit: u64,
+    cap: u64,
+    budget: &mut Budget,
 ) -> Result<Option<String>, ExtractError> {
+    budget.check_cancel()?;
+    let limit = cap.min(budget.work_left());
     let file = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
@@ -73,11 +127,22 @@ fn read_part(
         ExtractError::Docx(format!("{name} 无法解压，文件可能已损坏或被截断（{e}）"))
     })?;
     if buf.len() as u64 > limit {
+        if limit < cap {
+            // What is left of the file's budget ran out first.
+            return Err(budget
+                .work(buf.len())
+                .err()
+                .unwrap_or(ExtractError::TooLarge {
+                    entry: name.to_owned(),
+                    limit,
+                }));
+        }
         return Err(ExtractError::TooLarge {
             entry: name.to_owned(),
             limit,
         });
     }
+    budget.work(buf.len())?;
     let text = match encoding_rs::Encoding::for_bom(&buf) {
         Some((enc, bom)) => enc.decode_without_bom_handling(&buf[bom..]).0.into_owned(),
         None => String::from_utf8(buf).map_err(|e| ExtractError::Xml {
@@ -97,10 +162,18 @@ enum Ev<'a> {
 }
 
 /// Streams `xml` to `on`, with local element names; empty elements give a
-/// start and an end. Malformed or truncated XML is an error.
-fn walk(xml: &str, entry: &str, mut on: impl FnMut(&[String], Ev<'_>)) -> Result<(), ExtractError> {
+/// start and an end. Malformed or truncated XML is an error, and so is
+/// nesting deeper than [`MAX_XML_DEPTH`]; `cancel` is asked every few
+/// thousand events. `on` stops the walk by returning an error.
+fn walk(
+    xml: &str,
+    entry: &str,
+    cancel: &Cancel,
+    mut on: impl FnMut(&[String], Ev<'_>) -> Result<(), ExtractError>,
+) -> Result<(), ExtractError> {
     let mut reader = Reader::from_str(xml);
     let mut stack: Vec<String> = Vec::new();
+    let mut events = 0u32;
     let err = |reader: &Reader<&[u8]>, message: String| ExtractError::Xml {
         entry: entry.to_owned(),
         offset: reader.error_position(),
@@ -110,24 +183,34 @@ fn walk(xml: &str, entry: &str, mut on: impl FnMut(&[String], Ev<'_>)) -> Result
         let event = reader
             .read_event()
             .map_err(|e| err(&reader, e.to_string()))?;
+        events = events.wrapping_add(1);
+        if events.is_multiple_of(4096) && cancel.is_cancelled() {
+            return Err(ExtractError::Cancelled);
+        }
+        if matches!(event, Event::Start(_)) && stack.len() >= MAX_XML_DEPTH {
+            return Err(ExtractError::XmlTooDeep {
+                entry: entry.to_owned(),
+                depth: MAX_XML_DEPTH,
+            });
+        }
         match event {
             Event::Start(e) => {
-                on(&stack, Ev::Start(&e));
+                on(&stack, Ev::Start(&e))?;
                 stack.push(local(&e));
             }
             Event::Empty(e) => {
-                on(&stack, Ev::Start(&e));
+                on(&stack, Ev::Start(&e))?;
                 let name = local(&e);
                 stack.push(name);
                 let name = stack.pop().unwrap_or_default();
-                on(&stack, Ev::End(&name));
+                on(&stack, Ev::End(&name))?;
             }
             Event::End(_) => {
                 let name = stack.pop().unwrap_or_default();
-                on(&stack, Ev::End(&name));
+                on(&stack, Ev::End(&name))?;
             }
-            Event::Text(t) => on(&stack, Ev::Text(&t.xml10_content())),
-            Event::CData(t) => on(&stack, Ev::Text(&t.xml10_content())),
+            Event::Text(t) => on(&stack, Ev::Text(&t.xml10_content()))?,
+            Event::CData(t) => on(&stack, Ev::Text(&t.xml10_content()))?,
             Event::GeneralRef(r) => {
                 let ch = match r.resolve_char_ref() {
                     Ok(Some(c)) => Some(c),
@@ -142,7 +225,7 @@ fn walk(xml: &str, entry: &str, mut on: impl FnMut(&[String], Ev<'_>)) -> Result
                     Err(e) => return Err(err(&reader, e.to_string())),
                 };
                 if let Some(c) = ch {
-                    on(&stack, Ev::Text(c.encode_utf8(&mut [0; 4])));
+                    on(&stack, Ev::Text(c.encode_utf8(&mut [0; 4])))?;
                 }
             }
             Event::Eof => {
@@ -193,6 +276,17 @@ struct Level {
     text: String,
 }
 
+impl Level {
+    /// The level without its lvlText (which may be long: not copied per label).
+    fn clone_short(&self) -> Level {
+        Level {
+            start: self.start,
+            format: self.format.clone(),
+            text: String::new(),
+        }
+    }
+}
+
 impl Default for Level {
     fn default() -> Self {
         Level {
@@ -228,14 +322,26 @@ struct Numbering {
 }
 
 impl Numbering {
-    fn read_definitions(&mut self, xml: &str) -> Result<(), ExtractError> {
+    fn read_definitions(&mut self, xml: &str, cancel: &Cancel) -> Result<(), ExtractError> {
         let mut abs: Option<String> = None;
         let mut num: Option<String> = None;
         let mut level: Option<usize> = None;
         let mut override_level: Option<usize> = None;
-        walk(xml, "word/numbering.xml", |stack, ev| {
-            let Ev::Start(e) = ev else { return };
+        // Open <w:num> elements (a count: asking the stack costs its depth).
+        let mut in_num = 0usize;
+        walk(xml, NUMBERING, cancel, |stack, ev| {
+            let e = match ev {
+                Ev::Start(e) => e,
+                Ev::End("num") => {
+                    in_num = in_num.saturating_sub(1);
+                    return Ok(());
+                }
+                _ => return Ok(()),
+            };
             let name = local(e);
+            if name == "num" {
+                in_num += 1;
+            }
             match name.as_str() {
                 "abstractNum" => {
                     abs = attr(e, "abstractNumId");
@@ -266,10 +372,10 @@ impl Numbering {
                 }
                 "start" | "numFmt" | "lvlText" if parent(stack) == "lvl" => {
                     let (Some(a), Some(l)) = (&abs, level) else {
-                        return;
+                        return Ok(());
                     };
-                    if stack.iter().any(|s| s == "num") {
-                        return;
+                    if in_num > 0 {
+                        return Ok(());
                     }
                     let levels = self.abstracts.entry(a.clone()).or_default();
                     if levels.len() <= l {
@@ -284,20 +390,33 @@ impl Numbering {
                 }
                 _ => {}
             }
+            Ok(())
         })
     }
 
-    fn read_styles(&mut self, xml: &str) -> Result<(), ExtractError> {
+    fn read_styles(&mut self, xml: &str, cancel: &Cancel) -> Result<(), ExtractError> {
         let mut style: Option<String> = None;
-        walk(xml, "word/styles.xml", |stack, ev| {
-            let Ev::Start(e) = ev else { return };
+        // Open tracked-change elements (w:pPrChange…): a count, as above.
+        let mut changes = 0usize;
+        walk(xml, STYLES, cancel, |stack, ev| {
+            let e = match ev {
+                Ev::Start(e) => e,
+                Ev::End(name) if name.ends_with("Change") => {
+                    changes = changes.saturating_sub(1);
+                    return Ok(());
+                }
+                _ => return Ok(()),
+            };
             let name = local(e);
+            let in_change = changes > 0;
+            if name.ends_with("Change") {
+                changes += 1;
+            }
             if name == "style" {
                 style = attr(e, "styleId");
-                return;
+                return Ok(());
             }
-            let Some(id) = &style else { return };
-            let in_change = stack.iter().any(|s| s.ends_with("Change"));
+            let Some(id) = &style else { return Ok(()) };
             match name.as_str() {
                 "basedOn" => self.styles.entry(id.clone()).or_default().based_on = attr(e, "val"),
                 "numId" if parent(stack) == "numPr" && !in_change => {
@@ -308,6 +427,7 @@ impl Numbering {
                 }
                 _ => {}
             }
+            Ok(())
         })
     }
 
@@ -332,8 +452,10 @@ impl Numbering {
         None
     }
 
-    /// The label Word shows before a numbered paragraph (`一、`, `（二）`, `3.`).
-    fn label(&mut self, num_id: &str, level: usize) -> String {
+    /// The label Word shows before a numbered paragraph (`一、`, `（二）`, `3.`),
+    /// at most [`MAX_LABEL_CHARS`] long; what was changed to keep it short is
+    /// said in `budget`'s warnings.
+    fn label(&mut self, num_id: &str, level: usize, budget: &mut Budget) -> String {
         let Some(num) = self.nums.get(num_id) else {
             return String::new();
         };
@@ -363,24 +485,51 @@ impl Numbering {
         let mut out = String::new();
         let mut chars = def.text.chars().peekable();
         while let Some(c) = chars.next() {
+            if out.chars().count() > MAX_LABEL_CHARS {
+                break;
+            }
             if c == '%'
                 && let Some(d) = chars.peek().and_then(|d| d.to_digit(10))
                 && (1..=9).contains(&d)
             {
                 chars.next();
                 let k = d as usize - 1;
-                let lv = levels.get(k).cloned().unwrap_or_default();
+                let lv = levels
+                    .get(k)
+                    .map_or_else(Level::default, Level::clone_short);
                 let n = counters[k].unwrap_or(lv.start);
-                out.push_str(&format_number(n, &lv.format));
+                match format_number(n, &lv.format) {
+                    Some(label) => out.push_str(&label),
+                    None => {
+                        budget.warn(format!(
+                            "自动编号列表（w:numId=\"{num_id}\"）第 {} 级的序号过大（起始值 {}），无法按 {} 格式写出，已改用阿拉伯数字（请检查该级编号的起始值 w:start）",
+                            k + 1,
+                            lv.start,
+                            lv.format
+                        ));
+                        out.push_str(&n.to_string());
+                    }
+                }
             } else {
                 out.push(c);
             }
+        }
+        if out.chars().count() > MAX_LABEL_CHARS {
+            out = out.chars().take(MAX_LABEL_CHARS).collect();
+            budget.warn(format!(
+                "自动编号写出的编号超过 {MAX_LABEL_CHARS} 个字符，已截断（正常编号只有几个字符，请检查编号定义 lvlText）"
+            ));
         }
         out
     }
 }
 
-fn format_number(n: u32, format: &str) -> String {
+/// `n` written in a numbering format; `None` when that format cannot write
+/// it in a few characters (a letter label for n is n/26 letters, a Roman
+/// numeral past 3999 is a run of Ms).
+fn format_number(n: u32, format: &str) -> Option<String> {
+    /// Letter labels up to ZZ…Z twenty times (Word's own lists stop sooner).
+    const MAX_LETTER_REPEAT: usize = 20;
     const CIRCLED: &str = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳";
     const STEMS: &str = "甲乙丙丁戊己庚辛壬癸";
     const BRANCHES: &str = "子丑寅卯辰巳午未申酉戌亥";
@@ -390,7 +539,7 @@ fn format_number(n: u32, format: &str) -> String {
             .nth((n as usize).wrapping_sub(1))
             .map_or(n.to_string(), String::from)
     };
-    match format {
+    Some(match format {
         "chineseCounting"
         | "chineseCountingThousand"
         | "japaneseCounting"
@@ -419,10 +568,16 @@ fn format_number(n: u32, format: &str) -> String {
         "upperLetter" | "lowerLetter" => {
             let base = if format == "upperLetter" { b'A' } else { b'a' };
             let k = (n.max(1) - 1) as usize;
+            if k / 26 + 1 > MAX_LETTER_REPEAT {
+                return None;
+            }
             let letter = (base + (k % 26) as u8) as char;
             letter.to_string().repeat(k / 26 + 1)
         }
         "upperRoman" | "lowerRoman" => {
+            if n > 3999 {
+                return None;
+            }
             let r = roman(n);
             if format == "lowerRoman" {
                 r.to_lowercase()
@@ -431,7 +586,7 @@ fn format_number(n: u32, format: &str) -> String {
             }
         }
         _ => n.to_string(),
-    }
+    })
 }
 
 fn roman(mut n: u32) -> String {
@@ -538,10 +693,10 @@ struct Body {
 }
 
 impl Body {
-    fn new(numbering: Numbering) -> Body {
+    fn new(numbering: Numbering, budget: Budget) -> Body {
         Body {
             numbering,
-            out: Writer::default(),
+            out: Writer::new(budget),
             skip: 0,
             para: None,
             para_depth: 0,
@@ -551,7 +706,8 @@ impl Body {
     }
 
     fn read(mut self, xml: &str) -> Result<Extraction, ExtractError> {
-        walk(xml, "word/document.xml", |stack, ev| match ev {
+        let cancel = self.out.budget().cancel().clone();
+        walk(xml, DOCUMENT, &cancel, |stack, ev| match ev {
             Ev::Start(e) => self.start(stack, e),
             Ev::End(name) => self.end(name),
             Ev::Text(t) => {
@@ -559,17 +715,28 @@ impl Body {
                     && parent(stack) == "t"
                     && let Some(p) = &mut self.para
                 {
+                    self.out.budget().text(t.len())?;
                     p.text.push_str(t);
                 }
+                Ok(())
             }
         })?;
         if let Some(t) = self.table.take() {
-            self.flush_table(t);
+            self.flush_table(t)?;
         }
         Ok(self.out.finish())
     }
 
-    fn start(&mut self, stack: &[String], e: &BytesStart<'_>) {
+    /// Counts one character the reader adds to a paragraph (a space, a hyphen).
+    fn push(&mut self, c: char) -> Result<(), ExtractError> {
+        if let Some(p) = &mut self.para {
+            self.out.budget().text(c.len_utf8())?;
+            p.text.push(c);
+        }
+        Ok(())
+    }
+
+    fn start(&mut self, stack: &[String], e: &BytesStart<'_>) -> Result<(), ExtractError> {
         let name = local(e);
         if self.skip > 0 {
             self.skip += 1;
@@ -578,7 +745,7 @@ impl Body {
             {
                 *top = true;
             }
-            return;
+            return Ok(());
         }
         let up = parent(stack);
         match name.as_str() {
@@ -592,13 +759,16 @@ impl Body {
                 }
                 self.skip = 1;
             }
-            "sdt" => self.sdt.push(false),
+            "sdt" => {
+                self.out.budget().work(1)?;
+                self.sdt.push(false);
+            }
             "sdtContent" if self.sdt.last() == Some(&true) => self.skip = 1,
             "p" => {
                 if self.para_depth == 0 {
                     self.para = Some(Para::default());
-                } else if let Some(p) = &mut self.para {
-                    p.text.push(' ');
+                } else {
+                    self.push(' ')?;
                 }
                 self.para_depth += 1;
             }
@@ -612,21 +782,14 @@ impl Body {
                     }
                 }
             }
-            "tab" | "br" | "cr" if up == "r" => {
-                if let Some(p) = &mut self.para {
-                    p.text.push(' ');
-                }
-            }
-            "noBreakHyphen" if up == "r" => {
-                if let Some(p) = &mut self.para {
-                    p.text.push('-');
-                }
-            }
+            "tab" | "br" | "cr" if up == "r" => self.push(' ')?,
+            "noBreakHyphen" if up == "r" => self.push('-')?,
             "tbl" => match &mut self.table {
                 Some(t) => t.nested += 1,
                 None => self.table = Some(TableBuild::default()),
             },
             "tr" => {
+                self.out.budget().work(size_of::<RowBuild>())?;
                 if let Some(t) = self.table.as_mut().filter(|t| t.nested == 0) {
                     t.row = Some(RowBuild::default());
                 }
@@ -642,6 +805,7 @@ impl Body {
                 }
             }
             "tc" => {
+                self.out.budget().work(size_of::<CellBuild>())?;
                 if let Some(t) = self.outer_table() {
                     t.cell = Some(CellBuild {
                         text: String::new(),
@@ -667,16 +831,17 @@ impl Body {
             }
             _ => {}
         }
+        Ok(())
     }
 
     fn outer_table(&mut self) -> Option<&mut TableBuild> {
         self.table.as_mut().filter(|t| t.nested == 0)
     }
 
-    fn end(&mut self, name: &str) {
+    fn end(&mut self, name: &str) -> Result<(), ExtractError> {
         if self.skip > 0 {
             self.skip -= 1;
-            return;
+            return Ok(());
         }
         match name {
             "sdt" => {
@@ -687,7 +852,7 @@ impl Body {
                 if self.para_depth == 0
                     && let Some(p) = self.para.take()
                 {
-                    self.finish_paragraph(p);
+                    self.finish_paragraph(p)?;
                 }
             }
             "tc" => {
@@ -709,24 +874,28 @@ impl Body {
                 Some(t) if t.nested > 0 => t.nested -= 1,
                 Some(_) => {
                     if let Some(t) = self.table.take() {
-                        self.flush_table(t);
+                        self.flush_table(t)?;
                     }
                 }
                 None => {}
             },
             _ => {}
         }
+        Ok(())
     }
 
-    fn finish_paragraph(&mut self, p: Para) {
+    fn finish_paragraph(&mut self, p: Para) -> Result<(), ExtractError> {
         let label = match self
             .numbering
             .resolve(p.num_id.as_deref(), p.level, p.style.as_deref())
         {
             Some((id, _)) if id == "0" => String::new(),
-            Some((id, level)) if !p.text.trim().is_empty() => self.numbering.label(&id, level),
+            Some((id, level)) if !p.text.trim().is_empty() => {
+                self.numbering.label(&id, level, self.out.budget())
+            }
             _ => String::new(),
         };
+        self.out.budget().text(label.len())?;
         let text = label + &p.text;
         match &mut self.table {
             Some(t) => {
@@ -737,30 +906,49 @@ impl Body {
                     cell.text.push_str(&text);
                 }
             }
-            None => self.out.paragraph(&text),
+            None => self.out.paragraph(&text)?,
         }
+        Ok(())
     }
 
-    fn flush_table(&mut self, t: TableBuild) {
+    /// Lays the table out on its grid, counting every slot in the file's
+    /// budget before it is built; the slots spans and grid gaps add stop
+    /// being built once the file's allowance for them is used (see
+    /// [`Budget::span_slots`]).
+    fn flush_table(&mut self, t: TableBuild) -> Result<(), ExtractError> {
         let mut grid: Vec<Vec<Option<String>>> = Vec::with_capacity(t.rows.len());
         for row in t.rows {
-            let mut slots: Vec<Option<String>> = vec![None; row.before];
+            let budget = self.out.budget();
+            let before = if budget.span_slots(row.before)? {
+                row.before
+            } else {
+                0
+            };
+            let mut slots: Vec<Option<String>> = vec![None; before];
             for cell in row.cells {
                 if slots.len() >= MAX_SPAN {
                     break;
                 }
                 let at = slots.len();
-                slots.resize(at + cell.span, None);
+                budget.work(SLOT_COST)?;
+                let span = if budget.span_slots(cell.span - 1)? {
+                    cell.span
+                } else {
+                    1
+                };
+                slots.resize(at + span, None);
                 if cell.merge == Merge::None {
                     slots[at] = Some(cell.text);
                 }
             }
             // The grid columns the row leaves out at its end are blank slots.
-            let width = (slots.len() + row.after).min(MAX_SPAN);
-            slots.resize(width.max(slots.len()), None);
+            let width = (slots.len() + row.after).min(MAX_SPAN).max(slots.len());
+            if budget.span_slots(width - slots.len())? {
+                slots.resize(width, None);
+            }
             grid.push(slots);
         }
-        self.out.table(&grid);
+        self.out.table(&grid)
     }
 }
 
@@ -772,7 +960,10 @@ mod tests {
         let doc = format!(
             r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{xml}</w:body></w:document>"#
         );
-        Body::new(Numbering::default()).read(&doc).unwrap().text
+        Body::new(Numbering::default(), Budget::default())
+            .read(&doc)
+            .unwrap()
+            .text
     }
 
     #[test]
@@ -853,7 +1044,9 @@ mod tests {
         let doc = format!(
             r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{xml}</w:body></w:document>"#
         );
-        let ex = Body::new(Numbering::default()).read(&doc).unwrap();
+        let ex = Body::new(Numbering::default(), Budget::default())
+            .read(&doc)
+            .unwrap();
         assert!(
             ex.text
                 .contains("二、上年结转政府信息公开申请数量\t2\t1\t\t\t\t\t\n"),
@@ -894,12 +1087,12 @@ mod tests {
     fn malformed_and_truncated_xml_are_errors() {
         let bad = "<w:document><w:body><w:p></w:body></w:document>";
         assert!(matches!(
-            Body::new(Numbering::default()).read(bad),
+            Body::new(Numbering::default(), Budget::default()).read(bad),
             Err(ExtractError::Xml { .. })
         ));
         let cut = "<w:document><w:body><w:p><w:r><w:t>半";
         assert!(matches!(
-            Body::new(Numbering::default()).read(cut),
+            Body::new(Numbering::default(), Budget::default()).read(cut),
             Err(ExtractError::Xml { .. })
         ));
     }
@@ -912,11 +1105,13 @@ mod tests {
                 <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
                 <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
                </w:abstractNum><w:num w:numId="3"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#,
+            &Cancel::default(),
         )
         .unwrap();
         n.read_styles(
             r#"<w:styles xmlns:w="w"><w:style w:styleId="H1"><w:pPr><w:numPr><w:numId w:val="3"/></w:numPr></w:pPr></w:style>
                <w:style w:styleId="H1b"><w:basedOn w:val="H1"/></w:style></w:styles>"#,
+            &Cancel::default(),
         )
         .unwrap();
         let doc = r#"<w:document xmlns:w="w"><w:body>
@@ -925,7 +1120,7 @@ mod tests {
             <w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="3"/></w:numPr></w:pPr><w:r><w:t>依申请公开</w:t></w:r></w:p>
             <w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="3"/></w:numPr></w:pPr><w:r><w:t>主动公开政府信息情况</w:t></w:r></w:p>
             </w:body></w:document>"#;
-        let t = Body::new(n).read(doc).unwrap().text;
+        let t = Body::new(n, Budget::default()).read(doc).unwrap().text;
         assert_eq!(
             t,
             "一、总体情况\n（一）主动公开\n（二）依申请公开\n二、主动公开政府信息情况\n"
@@ -934,13 +1129,18 @@ mod tests {
 
     #[test]
     fn number_formats() {
-        assert_eq!(format_number(12, "chineseCounting"), "十二");
-        assert_eq!(format_number(3, "chineseLegalSimplified"), "叁");
-        assert_eq!(format_number(2, "ideographTraditional"), "乙");
-        assert_eq!(format_number(3, "decimalEnclosedCircle"), "③");
-        assert_eq!(format_number(4, "lowerRoman"), "iv");
-        assert_eq!(format_number(28, "upperLetter"), "BB");
-        assert_eq!(format_number(7, "decimalFullWidth"), "７");
+        let f = |n, format| format_number(n, format).unwrap();
+        assert_eq!(f(12, "chineseCounting"), "十二");
+        assert_eq!(f(3, "chineseLegalSimplified"), "叁");
+        assert_eq!(f(2, "ideographTraditional"), "乙");
+        assert_eq!(f(3, "decimalEnclosedCircle"), "③");
+        assert_eq!(f(4, "lowerRoman"), "iv");
+        assert_eq!(f(28, "upperLetter"), "BB");
+        assert_eq!(f(7, "decimalFullWidth"), "７");
+        // Formats that would write a huge number at length give up on it.
+        assert_eq!(format_number(u32::MAX, "upperLetter"), None);
+        assert_eq!(format_number(u32::MAX, "lowerRoman"), None);
+        assert_eq!(f(u32::MAX, "chineseCounting"), "4294967295");
     }
 
     #[test]

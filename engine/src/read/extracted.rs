@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use super::budget::Budget;
+
 /// Extracted text and where each piece of it stands in the original file.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Extraction {
@@ -16,6 +18,11 @@ pub struct Extraction {
     pub places: Vec<Place>,
     /// The character encoding the file declared or was detected in (HTML).
     pub encoding: Option<crate::source::Encoding>,
+    /// What the reader left out or changed to stay within its limits, or
+    /// noticed about the file (in Chinese, for the user; the file's name is
+    /// not included).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -94,6 +101,24 @@ pub enum ExtractError {
     },
     #[error("HTML 页面的元素嵌套超过 {0} 层（正常网页不会这样深），已停止读取")]
     TooDeep(usize),
+    #[error(
+        "Word 文档中的 {entry} 元素嵌套超过 {depth} 层（正常文档不会这样深，文件可能是恶意构造的），已停止读取"
+    )]
+    XmlTooDeep { entry: String, depth: usize },
+    #[error(
+        "Word 文档的压缩包中有多个同名的 {entry}，无法确定应读取哪一个（文件可能被篡改，或由有缺陷的程序生成）；请用 Word 打开后另存为新文件再检查"
+    )]
+    DuplicateEntry { entry: String },
+    #[error(
+        "提取出的文字超过 {}（单个文件的大小上限），已停止读取；如确为正常报告，可用 --max-file-size 或配置中的 limits.max_file_size 调大上限", crate::read::budget::size_text(*.limit)
+    )]
+    TextTooLong { limit: u64 },
+    #[error(
+        "读取时生成的内容（解压的数据、元素、表格单元格等）超过 {} 的上限（单个文件大小上限的 8 倍），文件可能是恶意构造的，已停止读取；如确为正常报告，可用 --max-file-size 调大上限", crate::read::budget::size_text(*.limit)
+    )]
+    TooMuchWork { limit: u64 },
+    #[error("读取用时超过单个文件的时限，已停止（可用 --timeout 或配置中的 limits.timeout 调整）")]
+    Cancelled,
     #[error("不是有效的 PDF 文件：{0}")]
     Pdf(String),
     #[error("PDF 文件已加密，无法提取文字")]
@@ -108,7 +133,7 @@ pub enum ExtractError {
     NotExtracted,
 }
 
-/// Builds an [`Extraction`].
+/// Builds an [`Extraction`], counting what it writes in the file's [`Budget`].
 #[derive(Debug, Default)]
 pub(crate) struct Writer {
     out: Extraction,
@@ -116,39 +141,60 @@ pub(crate) struct Writer {
     tables: u32,
     /// A blank line goes before the next content (after a table).
     blank: bool,
+    budget: Budget,
 }
 
 impl Writer {
+    pub fn new(budget: Budget) -> Writer {
+        Writer {
+            budget,
+            ..Writer::default()
+        }
+    }
+
+    /// The file's budget, for what the reader builds before writing.
+    pub fn budget(&mut self) -> &mut Budget {
+        &mut self.budget
+    }
+
     /// A paragraph outside tables: whitespace folded, empty ones skipped.
-    pub fn paragraph(&mut self, text: &str) {
+    pub fn paragraph(&mut self, text: &str) -> Result<(), ExtractError> {
         let clean = clean(text);
         if clean.is_empty() {
-            return;
+            return Ok(());
         }
         self.paragraphs += 1;
         let loc = Location::Paragraph(self.paragraphs);
-        self.cells(&[clean], |_| loc);
+        self.cells(&[clean], |_| loc)
     }
 
     /// A table as a grid: one entry per slot, `None` or empty for an empty
     /// slot. Rows without any text are left out; every other row is written
     /// out to the table's full width, so blank cells at the end of a row
     /// keep their slots (trailing tabs).
-    pub fn table(&mut self, grid: &[Vec<Option<String>>]) {
-        self.grid(grid, None);
+    pub fn table(&mut self, grid: &[Vec<Option<String>>]) -> Result<(), ExtractError> {
+        self.grid(grid, None)
     }
 
     /// A table whose cells are all located by one place (a PDF page).
-    pub fn table_at(&mut self, grid: &[Vec<Option<String>>], at: Location) {
-        self.grid(grid, Some(at));
+    pub fn table_at(
+        &mut self,
+        grid: &[Vec<Option<String>>],
+        at: Location,
+    ) -> Result<(), ExtractError> {
+        self.grid(grid, Some(at))
     }
 
-    fn grid(&mut self, grid: &[Vec<Option<String>>], at: Option<Location>) {
+    fn grid(
+        &mut self,
+        grid: &[Vec<Option<String>>],
+        at: Option<Location>,
+    ) -> Result<(), ExtractError> {
         if grid.iter().all(|r| {
             r.iter()
                 .all(|c| c.as_deref().is_none_or(|c| clean(c).is_empty()))
         }) {
-            return;
+            return Ok(());
         }
         self.tables += 1;
         let table = self.tables;
@@ -160,6 +206,9 @@ impl Writer {
             Some(_) => 0,
         };
         for (r, row) in grid.iter().enumerate() {
+            // One row's cells at a time (its slots were counted when the
+            // grid was built): only what is written stays.
+            self.budget.tick()?;
             let mut cells: Vec<String> = row
                 .iter()
                 .map(|c| c.as_deref().map(clean).unwrap_or_default())
@@ -172,7 +221,8 @@ impl Writer {
             // stays a line of text; a row with data keeps its blank tail.
             let data = filled.len() >= 2 || filled.iter().any(|c| numeric(c));
             let whole = at.is_none() && data;
-            if whole && cells.len() < width {
+            // The padding is built here: count it before building it.
+            if whole && cells.len() < width && self.budget.span_slots(width - cells.len())? {
                 cells.resize(width, String::new());
             }
             self.write_cells(&cells, whole, |c| {
@@ -181,18 +231,27 @@ impl Writer {
                     row: r as u32 + 1,
                     col: c as u32 + 1,
                 })
-            });
+            })?;
         }
         self.blank = true;
+        Ok(())
     }
 
     /// One visual line of cells already cleaned (PDF).
-    pub fn line(&mut self, cells: &[String], loc: impl Fn(usize) -> Location) {
-        self.cells(cells, loc);
+    pub fn line(
+        &mut self,
+        cells: &[String],
+        loc: impl Fn(usize) -> Location,
+    ) -> Result<(), ExtractError> {
+        self.cells(cells, loc)
     }
 
-    fn cells(&mut self, cells: &[String], loc: impl Fn(usize) -> Location) {
-        self.write_cells(cells, false, loc);
+    fn cells(
+        &mut self,
+        cells: &[String],
+        loc: impl Fn(usize) -> Location,
+    ) -> Result<(), ExtractError> {
+        self.write_cells(cells, false, loc)
     }
 
     /// Starts a new block (a blank line before the next content).
@@ -202,11 +261,21 @@ impl Writer {
 
     /// Writes one line of cells; `whole` keeps the empty cells after the
     /// last text (a grid row's blank tail), else they are left out.
-    fn write_cells(&mut self, cells: &[String], whole: bool, loc: impl Fn(usize) -> Location) {
+    fn write_cells(
+        &mut self,
+        cells: &[String],
+        whole: bool,
+        loc: impl Fn(usize) -> Location,
+    ) -> Result<(), ExtractError> {
         let Some(last) = cells.iter().rposition(|c| !c.is_empty()) else {
-            return;
+            return Ok(());
         };
         let last = if whole { cells.len() - 1 } else { last };
+        let kept = &cells[..=last];
+        let written = kept.iter().map(String::len).sum::<usize>() + kept.len() + 1;
+        let places = kept.iter().filter(|c| !c.is_empty()).count();
+        self.budget
+            .work(written + places * std::mem::size_of::<Place>())?;
         let text = &mut self.out.text;
         if !text.is_empty() {
             text.push('\n');
@@ -215,7 +284,7 @@ impl Writer {
             }
         }
         self.blank = false;
-        for (i, cell) in cells[..=last].iter().enumerate() {
+        for (i, cell) in kept.iter().enumerate() {
             if i > 0 {
                 self.out.text.push('\t');
             }
@@ -227,12 +296,14 @@ impl Writer {
                 self.out.text.push_str(cell);
             }
         }
+        Ok(())
     }
 
     pub fn finish(mut self) -> Extraction {
         if !self.out.text.is_empty() {
             self.out.text.push('\n');
         }
+        self.out.warnings = self.budget.into_warnings();
         self.out
     }
 }
@@ -290,7 +361,7 @@ mod tests {
     #[test]
     fn tables_are_tab_separated_grids_between_blank_lines() {
         let mut w = Writer::default();
-        w.paragraph("  一、总体情况\n ");
+        w.paragraph("  一、总体情况\n ").unwrap();
         w.table(&[
             vec![
                 Some("规章".into()),
@@ -301,8 +372,9 @@ mod tests {
             vec![None, None, None, None],
             vec![None, Some("1.\t属于".into()), Some("2".into()), None],
             vec![Some("注：本表数据截至12月31日".into()), None, None, None],
-        ]);
-        w.paragraph("正文");
+        ])
+        .unwrap();
+        w.paragraph("正文").unwrap();
         let ex = w.finish();
         assert_eq!(
             ex.text,

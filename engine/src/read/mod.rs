@@ -5,8 +5,11 @@
 //! Word, HTML and PDF files are first extracted ([`extract`]) into plain text
 //! (paragraphs and visual lines as lines, table cells separated by tabs, one
 //! grid slot per cell) which the text reader then reads; that text is what
-//! positions refer to.
+//! positions refer to. What extracting one file builds is bounded by one
+//! budget that follows the caller's file-size limit ([`ReadLimits`]), and
+//! the readers stop when the file's [`Cancel`] says so.
 
+mod budget;
 pub mod docx;
 mod extracted;
 pub mod html;
@@ -14,7 +17,10 @@ mod markdown;
 pub mod pdf;
 mod text;
 
+pub use budget::{DEFAULT_MAX_BYTES, ReadLimits, WORK_FACTOR};
 pub use extracted::{ExtractError, Extraction, Location, Place};
+
+use crate::cancel::Cancel;
 
 use std::ops::Range;
 
@@ -133,12 +139,33 @@ pub fn read(text: &str, format: Format) -> Document {
 
 /// Extracts the text of a Word, HTML or PDF file (pure Rust; a PDF whose
 /// text comes out garbled is an error the caller may answer with another
-/// extractor, see [`pdf::from_layout`]).
+/// extractor, see [`pdf::from_layout`]), within the default limits.
 pub fn extract(bytes: &[u8], format: Format) -> Result<Extraction, ExtractError> {
-    match format {
-        Format::Html => html::extract(bytes),
-        Format::Docx => docx::extract(bytes),
-        Format::Pdf => pdf::extract(bytes),
+    extract_within(bytes, format, &ReadLimits::default(), &Cancel::default())
+}
+
+/// [`extract`] within the caller's limits: what reading the file builds is
+/// bounded by `limits` (see [`ReadLimits`]), and the readers stop with
+/// [`ExtractError::Cancelled`] soon after `cancel` says so.
+pub fn extract_within(
+    bytes: &[u8],
+    format: Format,
+    limits: &ReadLimits,
+    cancel: &Cancel,
+) -> Result<Extraction, ExtractError> {
+    let budget = budget::Budget::new(limits, cancel);
+    let out = match format {
+        Format::Html => html::extract_within(bytes, budget),
+        Format::Docx => docx::extract_within(bytes, budget),
+        Format::Pdf => pdf::extract_within(bytes, budget),
         Format::Text | Format::Markdown => Err(ExtractError::NotExtracted),
+    };
+    // A reader stopped by a failed step may report that step; the caller
+    // asked to stop, so say that.
+    match out {
+        Err(e) if e != ExtractError::Cancelled && cancel.is_cancelled() => {
+            Err(ExtractError::Cancelled)
+        }
+        out => out,
     }
 }

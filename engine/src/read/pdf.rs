@@ -12,6 +12,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path, PathOp, Transform};
 
+use super::budget::Budget;
 use super::extracted::{ExtractError, Extraction, Location, Writer, clean};
 
 /// Larger files are refused (a report is a few MiB at most).
@@ -21,7 +22,12 @@ const MAX_GLYPHS: usize = 2_000_000;
 /// Form XObjects nested deeper than this (or in a cycle) are refused.
 const MAX_FORM_DEPTH: usize = 16;
 
+/// Extracts a PDF's text layer within the default limits.
 pub fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
+    extract_within(bytes, Budget::default())
+}
+
+pub(crate) fn extract_within(bytes: &[u8], budget: Budget) -> Result<Extraction, ExtractError> {
     if bytes.len() > MAX_BYTES {
         return Err(ExtractError::FileTooLarge {
             size: bytes.len(),
@@ -34,10 +40,17 @@ pub fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
     {
         return Err(ExtractError::Pdf("文件开头没有 %PDF- 标记".into()));
     }
-    let pages = guarded(|| collect(bytes))?;
-    let extraction = layout(&pages);
-    check_text(&extraction.text)?;
-    Ok(extraction)
+    let (pages, budget, cycle) = guarded(|| collect(bytes, budget))?;
+    let extraction = layout(&pages, budget)?;
+    match check_text(&extraction.text) {
+        // No text because the pages cannot be reached: say why.
+        Err(ExtractError::NoText) if cycle.is_some() => Err(ExtractError::Pdf(format!(
+            "文件中的对象循环引用（{}），页面无法读取（文件已损坏或被恶意构造；请用原稿重新导出 PDF）",
+            cycle.unwrap_or_default()
+        ))),
+        Err(e) => Err(e),
+        Ok(()) => Ok(extraction),
+    }
 }
 
 /// Runs the third-party parser, turning its panics into errors.
@@ -52,16 +65,30 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, ExtractError>) -> Result<T, ExtractE
     })
 }
 
-fn collect(bytes: &[u8]) -> Result<Vec<Page>, ExtractError> {
-    let mut doc =
-        Document::load_mem(bytes).map_err(|e| ExtractError::Pdf(format!("无法解析（{e}）")))?;
+/// The pages' glyphs and rules, the budget they were counted in, and a
+/// reference cycle met on the way to the pages (described), if any.
+type Collected = (Vec<Page>, Budget, Option<String>);
+
+fn collect(bytes: &[u8], budget: Budget) -> Result<Collected, ExtractError> {
+    let mut doc = Document::load_mem(bytes).map_err(|e| match e {
+        lopdf::Error::ReferenceCycle(_) | lopdf::Error::ReferenceLimit => ExtractError::Pdf(
+            format!("文件中的对象循环引用（{e}），无法读取（文件已损坏或被恶意构造）"),
+        ),
+        e => ExtractError::Pdf(format!("无法解析（{e}）")),
+    })?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(ExtractError::Encrypted);
     }
+    budget.check_cancel()?;
+    let cycle = reference_cycle(&doc);
     check_forms(&doc)?;
-    let mut dev = Collector::default();
+    let mut dev = Collector {
+        budget,
+        ..Collector::default()
+    };
     match pdf_extract::output_doc(&doc, &mut dev) {
         Ok(()) => {}
+        Err(_) if dev.stop.is_some() => return Err(dev.stop.unwrap_or(ExtractError::Cancelled)),
         Err(_) if dev.too_many => {
             return Err(ExtractError::Pdf(format!(
                 "文字超过 {MAX_GLYPHS} 个字符，已停止读取"
@@ -70,7 +97,65 @@ fn collect(bytes: &[u8]) -> Result<Vec<Page>, ExtractError> {
         Err(e) => return Err(ExtractError::Pdf(format!("内容无法解析（{e:?}）"))),
     }
     dev.finish_page();
-    Ok(dev.pages)
+    Ok((dev.pages, dev.budget, cycle))
+}
+
+/// A cycle in the references from the trailer to the pages (`1 0 R` that
+/// leads back to itself, a page tree whose Kids hold an ancestor), which
+/// leaves the pages unreachable; described for the message.
+fn reference_cycle(doc: &Document) -> Option<String> {
+    /// Page-tree nodes visited at most (a real tree has one per page and a few more).
+    const MAX_NODES: usize = 100_000;
+    // Follows a chain of references to an object; the id met twice on a cycle.
+    fn follow<'a>(doc: &'a Document, mut obj: &'a Object) -> Result<Option<&'a Object>, ObjectId> {
+        let mut seen = HashSet::new();
+        while let Ok(id) = obj.as_reference() {
+            if !seen.insert(id) {
+                return Err(id);
+            }
+            match doc.objects.get(&id) {
+                Some(o) => obj = o,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(obj))
+    }
+    let describe =
+        |id: ObjectId, what: &str| format!("{what}中的 {} {} R 最终又指回自身", id.0, id.1);
+    let root = match follow(doc, doc.trailer.get(b"Root").ok()?) {
+        Err(id) => return Some(describe(id, "文件目录（Root）的引用链")),
+        Ok(root) => root?.as_dict().ok()?,
+    };
+    let pages = root.get(b"Pages").ok()?;
+    // Depth-first over the page tree, with each node's ancestors.
+    let mut stack: Vec<(&Object, Vec<ObjectId>)> = vec![(pages, Vec::new())];
+    let mut visited = 0usize;
+    while let Some((node, ancestors)) = stack.pop() {
+        visited += 1;
+        if visited > MAX_NODES {
+            return None;
+        }
+        let id = node.as_reference().ok();
+        if let Some(id) = id
+            && ancestors.contains(&id)
+        {
+            return Some(describe(id, "页面树（Pages/Kids）"));
+        }
+        let dict = match follow(doc, node) {
+            Err(id) => return Some(describe(id, "页面树的引用链")),
+            Ok(Some(Object::Dictionary(d))) => d,
+            Ok(_) => continue,
+        };
+        let Ok(kids) = dict.get(b"Kids").and_then(Object::as_array) else {
+            continue;
+        };
+        let mut path = ancestors.clone();
+        path.extend(id);
+        for kid in kids {
+            stack.push((kid, path.clone()));
+        }
+    }
+    None
 }
 
 /// Refuses form XObjects that draw themselves (directly or in a cycle) or
@@ -220,6 +305,9 @@ struct Collector {
     height: f64,
     glyphs: usize,
     too_many: bool,
+    budget: Budget,
+    /// Why collecting stopped early, when the budget or the cancel said so.
+    stop: Option<ExtractError>,
 }
 
 impl Collector {
@@ -234,6 +322,16 @@ impl Collector {
         let px = x * ctm.m11 + y * ctm.m21 + ctm.m31;
         let py = x * ctm.m12 + y * ctm.m22 + ctm.m32;
         (px, self.height - py)
+    }
+
+    /// Counts the rules a path may add (four per rectangle at most).
+    fn charge_path(&mut self, path: &Path) -> Result<(), OutputError> {
+        let cost = path.ops.len().saturating_mul(4 * size_of::<Rule>());
+        if let Err(e) = self.budget.work(cost) {
+            self.stop = Some(e);
+            return Err(OutputError::FormatError(std::fmt::Error));
+        }
+        Ok(())
     }
 
     fn add_path(&mut self, ctm: &Transform, path: &Path, filled: bool) {
@@ -347,6 +445,14 @@ impl OutputDev for Collector {
             self.too_many = true;
             return Err(OutputError::FormatError(std::fmt::Error));
         }
+        if let Err(e) = self
+            .budget
+            .text(text.len())
+            .and_then(|()| self.budget.work(size_of::<Glyph>()))
+        {
+            self.stop = Some(e);
+            return Err(OutputError::FormatError(std::fmt::Error));
+        }
         if text.trim().is_empty() {
             return Ok(());
         }
@@ -389,6 +495,7 @@ impl OutputDev for Collector {
         _: &[f64],
         path: &Path,
     ) -> Result<(), OutputError> {
+        self.charge_path(path)?;
         self.add_path(ctm, path, false);
         Ok(())
     }
@@ -400,6 +507,7 @@ impl OutputDev for Collector {
         _: &[f64],
         path: &Path,
     ) -> Result<(), OutputError> {
+        self.charge_path(path)?;
         self.add_path(ctm, path, true);
         Ok(())
     }
@@ -424,7 +532,7 @@ struct Line {
     large: bool,
 }
 
-fn layout(pages: &[Page]) -> Extraction {
+fn layout(pages: &[Page], budget: Budget) -> Result<Extraction, ExtractError> {
     // Tables and the lines of text outside them, page by page.
     let mut placed: Vec<Vec<(f64, Item)>> = Vec::new();
     let mut free_lines: Vec<Vec<Vec<&Glyph>>> = Vec::new();
@@ -482,7 +590,7 @@ fn layout(pages: &[Page]) -> Extraction {
         on_page.sort_by(|a, b| a.0.total_cmp(&b.0));
         items.extend(on_page.into_iter().map(|(_, i)| i));
     }
-    let mut w = Writer::default();
+    let mut w = Writer::new(budget);
     let mut page = 0;
     let mut prev: Option<Line> = None;
     for item in items {
@@ -502,7 +610,7 @@ fn layout(pages: &[Page]) -> Extraction {
                         Some(p)
                     }
                     Some(p) => {
-                        emit_line(&mut w, &mut page, p);
+                        emit_line(&mut w, &mut page, p)?;
                         Some(line)
                     }
                     None => Some(line),
@@ -510,29 +618,29 @@ fn layout(pages: &[Page]) -> Extraction {
             }
             Item::Table(number, grid) => {
                 if let Some(p) = prev.take() {
-                    emit_line(&mut w, &mut page, p);
+                    emit_line(&mut w, &mut page, p)?;
                 }
                 if number != page {
                     w.block();
                     page = number;
                 }
-                w.table_at(&grid, Location::Page(number));
+                w.table_at(&grid, Location::Page(number))?;
             }
         }
     }
     if let Some(p) = prev.take() {
-        emit_line(&mut w, &mut page, p);
+        emit_line(&mut w, &mut page, p)?;
     }
-    w.finish()
+    Ok(w.finish())
 }
 
-fn emit_line(w: &mut Writer, page: &mut u32, line: Line) {
+fn emit_line(w: &mut Writer, page: &mut u32, line: Line) -> Result<(), ExtractError> {
     if line.page != *page {
         w.block();
         *page = line.page;
     }
     let loc = Location::Page(line.page);
-    w.line(&line.cells, |_| loc);
+    w.line(&line.cells, |_| loc)
 }
 
 /// Whether `next` continues the paragraph of `prev`: a title set large over
@@ -818,16 +926,13 @@ pub fn from_layout(text: &str) -> Result<Extraction, ExtractError> {
                 .map(clean)
                 .filter(|c| !c.is_empty())
                 .collect();
-            w.line(&cells, |_| loc);
+            w.line(&cells, |_| loc)?;
         }
     }
     let out = w.finish();
     check_text(&out.text)?;
     Ok(out)
 }
-
-/// Characters frequent in any Chinese text, and in these reports.
-const COMMON: &str = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质信息申请依公开政务办告报予以复议诉讼况况年月日万元条件次项";
 
 /// Refuses text that is empty (a scan) or garbled (fonts without a Unicode
 /// map come out as symbols, private-use characters or random ideographs).
@@ -848,7 +953,7 @@ pub fn check_text(text: &str) -> Result<(), ExtractError> {
         }
         if (0x4E00..=0x9FFF).contains(&u) || (0x3400..=0x4DBF).contains(&u) {
             han += 1;
-            if COMMON.contains(c) {
+            if crate::source::is_common_chinese(c) {
                 common += 1;
             }
         }
@@ -930,7 +1035,7 @@ mod tests {
             glyphs: g,
             rules,
         };
-        let ex = layout(&[page]);
+        let ex = layout(&[page], Budget::default()).unwrap();
         assert_eq!(
             ex.text,
             "信息内容\t\t本年\n不予公 开\t1.秘密\t3\n\t2.其他\t0\n\n正文在表格下面\n"
@@ -963,7 +1068,7 @@ mod tests {
             glyphs: g,
             rules: Vec::new(),
         };
-        let ex = layout(&[page]);
+        let ex = layout(&[page], Budget::default()).unwrap();
         assert_eq!(
             ex.text,
             "洪泽区人民政府2023年年度报告\n一、总体情况\n本报告由办公室根据《条例》（国令第711号）要求编制。\n（一）主动公开情况。主要通过网站\n"

@@ -1,10 +1,13 @@
 //! A report file as bytes and as decoded text, with everything needed to map
 //! positions back to the original file and to write it back unchanged.
 
+mod bytes_map;
 mod decode;
 mod lines;
 
+pub use bytes_map::SpliceError;
 pub use decode::{DecodeError, Encoding};
+pub(crate) use decode::{decode_declared, is_common_chinese};
 pub use lines::{LineEnding, LineIndex, Position};
 
 use crate::read::{Extraction, Format, Location, Place};
@@ -121,12 +124,5 @@ impl SourceFile {
     /// Encodes `text` the way the original file was encoded (no BOM).
     pub fn encode(&self, text: &str) -> Vec<u8> {
         decode::encode(self.encoding, text)
-    }
-
-    /// The byte offset in the original file of a byte offset into `text`.
-    /// Needed to splice fixes into the original bytes.
-    pub fn original_offset(&self, offset: usize) -> usize {
-        let bom_len = if self.bom { self.encoding.bom_len() } else { 0 };
-        bom_len + decode::encoded_len(self.encoding, &self.text[..offset])
     }
 }

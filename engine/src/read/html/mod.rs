@@ -1,40 +1,48 @@
 //! Web pages (`.html`, `.htm`) via html5ever (scraper): the charset from the
-//! BOM, the `<meta>` declaration when the bytes decode cleanly with it, else
-//! detection; block elements as lines; data tables laid out on their real
-//! grid (rowspan, colspan); navigation, scripts and styles skipped.
+//! BOM, the `<meta>` declaration when the bytes really are in it, else
+//! detection (one detector with text files: [`crate::source`]); block
+//! elements as lines; data tables laid out on their real grid (rowspan,
+//! colspan); navigation, scripts and styles skipped. Everything the page
+//! makes the reader build is counted in the file's budget.
 
+mod sink;
+
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
 use regex::bytes::Regex;
-use scraper::{Html, Node};
+use scraper::Node;
 
+use super::budget::{Budget, SLOT_COST};
 use super::extracted::{ExtractError, Extraction, Writer, clean};
-use crate::source::Encoding;
 
-/// Pages larger than this are refused (a report page is well under 1 MiB).
-const MAX_BYTES: usize = 16 << 20;
-/// Deeper element nesting is refused before parsing: real pages nest a few
-/// dozen levels, and html5ever's scope checks grow with the depth.
-pub const MAX_DEPTH: usize = 512;
+pub use sink::MAX_DEPTH;
+
 /// Cells one table may span (colspan is capped at 1000 as in browsers).
 const MAX_GRID_SLOTS: usize = 500_000;
 
+/// Extracts a page within the default limits.
 pub fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
-    if bytes.len() > MAX_BYTES {
-        return Err(ExtractError::FileTooLarge {
-            size: bytes.len(),
-            limit: MAX_BYTES,
-        });
+    extract_within(bytes, Budget::default())
+}
+
+pub(crate) fn extract_within(bytes: &[u8], mut budget: Budget) -> Result<Extraction, ExtractError> {
+    let declared = META_CHARSET
+        .captures(&bytes[..bytes.len().min(4096)])
+        .map(|c| c[1].to_vec());
+    let decoded = crate::source::decode_declared(bytes, declared.as_deref());
+    budget.work(decoded.text.len())?;
+    if let Some(note) = decoded.note {
+        budget.warn(note);
     }
-    let (text, encoding) = decode(bytes);
-    check_depth(&text)?;
-    let html = Html::parse_document(&text);
+    let html = sink::parse(&decoded.text, &mut budget)?;
+    drop(decoded.text);
     let mut items = Vec::new();
     let mut title = None;
-    collect(html.tree.root(), &mut items, &mut title);
-    let mut w = Writer::default();
+    collect(html.tree.root(), &mut items, &mut title, &mut budget)?;
+    let mut w = Writer::new(budget);
     // The <title> counts only when the page body does not repeat it.
     if let Some(t) = title {
         let key = squash(&t);
@@ -43,17 +51,17 @@ pub fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
             Item::Table(_) => false,
         });
         if !key.is_empty() && !body_has_it {
-            w.paragraph(&t);
+            w.paragraph(&t)?;
         }
     }
     for item in &items {
         match item {
-            Item::Paragraph(p) => w.paragraph(p),
-            Item::Table(grid) => w.table(grid),
+            Item::Paragraph(p) => w.paragraph(p)?,
+            Item::Table(grid) => w.table(grid)?,
         }
     }
     let mut out = w.finish();
-    out.encoding = encoding;
+    out.encoding = decoded.encoding;
     Ok(out)
 }
 
@@ -136,7 +144,13 @@ fn block(name: &str) -> bool {
 }
 
 /// Walks the document in order (iteratively: no recursion on depth).
-fn collect(root: NodeRef<'_, Node>, items: &mut Vec<Item>, title: &mut Option<String>) {
+fn collect(
+    root: NodeRef<'_, Node>,
+    items: &mut Vec<Item>,
+    title: &mut Option<String>,
+    budget: &mut Budget,
+) -> Result<(), ExtractError> {
+    let nested = tables_with_tables(root, budget)?;
     let mut para = String::new();
     let flush = |para: &mut String, items: &mut Vec<Item>| {
         if !clean(para).is_empty() {
@@ -147,6 +161,7 @@ fn collect(root: NodeRef<'_, Node>, items: &mut Vec<Item>, title: &mut Option<St
     // While inside a skipped subtree or a data table: the node that opened it.
     let mut skip_until = None;
     for edge in root.traverse() {
+        budget.tick()?;
         match edge {
             Edge::Open(node) => {
                 if skip_until.is_some() {
@@ -164,7 +179,7 @@ fn collect(root: NodeRef<'_, Node>, items: &mut Vec<Item>, title: &mut Option<St
                         }
                         if skipped(name) {
                             skip_until = Some(node.id());
-                        } else if name == "table" && !has_nested_table(node) {
+                        } else if name == "table" && !nested.contains(&node.id()) {
                             flush(&mut para, items);
                             for cap in node
                                 .children()
@@ -172,7 +187,7 @@ fn collect(root: NodeRef<'_, Node>, items: &mut Vec<Item>, title: &mut Option<St
                             {
                                 items.push(Item::Paragraph(text_of(cap)));
                             }
-                            items.push(Item::Table(grid(node)));
+                            items.push(Item::Table(grid(node, budget)?));
                             skip_until = Some(node.id());
                         } else if name == "br" || block(name) {
                             flush(&mut para, items);
@@ -195,17 +210,38 @@ fn collect(root: NodeRef<'_, Node>, items: &mut Vec<Item>, title: &mut Option<St
         }
     }
     flush(&mut para, items);
+    Ok(())
 }
 
 fn element_name<'a>(node: NodeRef<'a, Node>) -> Option<&'a str> {
     node.value().as_element().map(|e| e.name())
 }
 
-fn has_nested_table(table: NodeRef<'_, Node>) -> bool {
-    table
-        .descendants()
-        .skip(1)
-        .any(|n| element_name(n) == Some("table"))
+/// The tables holding another table (layout tables, not data), found in one
+/// walk: each table marks the table it is directly inside, which was marked
+/// in turn by its own table when that one opened.
+fn tables_with_tables(
+    root: NodeRef<'_, Node>,
+    budget: &mut Budget,
+) -> Result<HashSet<NodeId>, ExtractError> {
+    let mut open: Vec<NodeId> = Vec::new();
+    let mut nested = HashSet::new();
+    for edge in root.traverse() {
+        budget.tick()?;
+        match edge {
+            Edge::Open(n) if element_name(n) == Some("table") => {
+                if let Some(&outer) = open.last() {
+                    nested.insert(outer);
+                }
+                open.push(n.id());
+            }
+            Edge::Close(n) if element_name(n) == Some("table") => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    Ok(nested)
 }
 
 /// A subtree's text, block boundaries and `<br>` as spaces, scripts skipped.
@@ -240,12 +276,17 @@ fn span_attr(e: &scraper::node::Element, name: &str) -> Option<usize> {
 }
 
 /// The table's cells on their grid: each cell's text in its first slot, the
-/// other slots it spans empty.
-fn grid(table: NodeRef<'_, Node>) -> Vec<Vec<Option<String>>> {
+/// other slots it spans empty. Slots are counted in the file's budget; once
+/// its allowance for spanned slots is used, a cell takes one slot.
+fn grid(
+    table: NodeRef<'_, Node>,
+    budget: &mut Budget,
+) -> Result<Vec<Vec<Option<String>>>, ExtractError> {
     let rows: Vec<NodeRef<'_, Node>> = table
         .descendants()
         .filter(|n| element_name(*n) == Some("tr"))
         .collect();
+    budget.work(rows.len().saturating_mul(2 * size_of::<Vec<u8>>()))?;
     let mut grid: Vec<Vec<Option<String>>> = vec![Vec::new(); rows.len()];
     // Slots taken by cells of earlier rows (rowspan).
     let mut taken: Vec<Vec<bool>> = vec![Vec::new(); rows.len()];
@@ -262,15 +303,30 @@ fn grid(table: NodeRef<'_, Node>) -> Vec<Vec<Option<String>>> {
             while taken[r].get(col).copied().unwrap_or(false) {
                 col += 1;
             }
-            let colspan = span_attr(e, "colspan").unwrap_or(1).clamp(1, 1000);
-            let rowspan = match span_attr(e, "rowspan") {
+            let mut colspan = span_attr(e, "colspan").unwrap_or(1).clamp(1, 1000);
+            let mut rowspan = match span_attr(e, "rowspan") {
                 Some(0) => rows.len() - r,
-                Some(n) => n.min(rows.len() - r),
+                Some(n) => n.clamp(1, rows.len() - r),
                 None => 1,
             };
+            // The slots this cell adds to the rows it spans (a cell far
+            // right adds the gap before it too), counted before they are
+            // built; judging costs a step per row spanned.
+            budget.work(SLOT_COST + rowspan)?;
+            let end = col + colspan;
+            let added: usize = (r..r + rowspan)
+                .map(|rr| end.saturating_sub(grid[rr].len()))
+                .sum::<usize>()
+                .saturating_sub(1);
+            if !budget.span_slots(added)? {
+                (colspan, rowspan) = (1, 1);
+            }
             slots += colspan * rowspan;
             if slots > MAX_GRID_SLOTS {
-                return grid;
+                budget.warn(format!(
+                    "有表格超过 {MAX_GRID_SLOTS} 格，只读取了它的前 {MAX_GRID_SLOTS} 格"
+                ));
+                return Ok(grid);
             }
             for rr in r..r + rowspan {
                 let t = &mut taken[rr];
@@ -288,196 +344,12 @@ fn grid(table: NodeRef<'_, Node>) -> Vec<Vec<Option<String>>> {
             col += colspan;
         }
     }
-    grid
-}
-
-/// Refuses pages nested deeper than [`MAX_DEPTH`] before html5ever sees them,
-/// with a light tokenizer that mimics the implied end tags of HTML.
-fn check_depth(html: &str) -> Result<(), ExtractError> {
-    let b = html.as_bytes();
-    let mut stack: Vec<String> = Vec::new();
-    let mut i = 0;
-    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
-        i += off + 1;
-        if b[i..].starts_with(b"!--") {
-            i = find(b, i + 3, b"-->").map_or(b.len(), |j| j + 3);
-            continue;
-        }
-        if matches!(b.get(i), Some(b'!' | b'?')) {
-            i = find(b, i, b">").map_or(b.len(), |j| j + 1);
-            continue;
-        }
-        let closing = b.get(i) == Some(&b'/');
-        if closing {
-            i += 1;
-        }
-        let start = i;
-        while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'-' | b':')) {
-            i += 1;
-        }
-        if i == start || !b[start].is_ascii_alphabetic() {
-            continue;
-        }
-        let name = html[start..i].to_ascii_lowercase();
-        let end = find(b, i, b">").unwrap_or(b.len());
-        let self_closing = end > i && b[end - 1] == b'/';
-        i = end.min(b.len());
-        if closing {
-            if let Some(p) = stack.iter().rposition(|n| *n == name) {
-                stack.truncate(p);
-            }
-            continue;
-        }
-        if matches!(
-            name.as_str(),
-            "script" | "style" | "textarea" | "title" | "xmp" | "iframe" | "noembed" | "noframes"
-        ) {
-            let close = format!("</{name}");
-            i = find_ci(b, i, close.as_bytes()).unwrap_or(b.len());
-            continue;
-        }
-        if self_closing || void(&name) {
-            continue;
-        }
-        if let Some(bounds) = implied_end(&name) {
-            for p in (0..stack.len()).rev() {
-                if stack[p] == name {
-                    stack.truncate(p);
-                    break;
-                }
-                if bounds.contains(&stack[p].as_str()) {
-                    break;
-                }
-            }
-        }
-        stack.push(name);
-        if stack.len() > MAX_DEPTH {
-            return Err(ExtractError::TooDeep(MAX_DEPTH));
-        }
-    }
-    Ok(())
-}
-
-fn void(name: &str) -> bool {
-    matches!(
-        name,
-        "area"
-            | "base"
-            | "br"
-            | "col"
-            | "embed"
-            | "hr"
-            | "img"
-            | "input"
-            | "link"
-            | "meta"
-            | "param"
-            | "source"
-            | "track"
-            | "wbr"
-            | "frame"
-            | "basefont"
-            | "bgsound"
-            | "keygen"
-    )
-}
-
-/// Elements whose start tag closes an open element of the same name, and the
-/// elements that stop that search.
-fn implied_end(name: &str) -> Option<&'static [&'static str]> {
-    const TABLE: &[&str] = &["table"];
-    Some(match name {
-        "p" => &[
-            "table", "td", "th", "caption", "button", "object", "marquee", "applet", "template",
-        ],
-        "li" => &["ul", "ol", "table", "td", "th"],
-        "dt" | "dd" => &["dl", "table", "td", "th"],
-        "td" | "th" | "tr" | "thead" | "tbody" | "tfoot" | "colgroup" => TABLE,
-        "option" | "optgroup" => &["select"],
-        _ => return None,
-    })
-}
-
-fn find(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
-    if from >= b.len() {
-        return None;
-    }
-    b[from..]
-        .windows(pat.len())
-        .position(|w| w == pat)
-        .map(|j| from + j)
-}
-
-fn find_ci(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
-    if from >= b.len() {
-        return None;
-    }
-    b[from..]
-        .windows(pat.len())
-        .position(|w| w.eq_ignore_ascii_case(pat))
-        .map(|j| from + j)
+    Ok(grid)
 }
 
 static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i-u)<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)"#).expect("valid regex")
 });
-
-/// The page's text and the encoding it was read in.
-fn decode(bytes: &[u8]) -> (String, Option<Encoding>) {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
-        return (text.into_owned(), ours(enc));
-    }
-    let head = &bytes[..bytes.len().min(4096)];
-    let declared = META_CHARSET
-        .captures(head)
-        .and_then(|c| encoding_rs::Encoding::for_label(&c[1]))
-        // A page that says UTF-16 in ASCII bytes is not UTF-16.
-        .map(|e| e.output_encoding());
-    let utf8 = std::str::from_utf8(bytes).ok();
-    let non_ascii = !bytes.is_ascii();
-    if let Some(enc) = declared {
-        // Valid UTF-8 with Chinese text is UTF-8, whatever a stale
-        // declaration says; otherwise the declaration wins when it decodes.
-        let utf8_instead = enc != encoding_rs::UTF_8 && non_ascii && utf8.is_some();
-        if !utf8_instead {
-            let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-            if !had_errors {
-                return (text.into_owned(), ours(enc));
-            }
-        }
-    }
-    if let Some(text) = utf8 {
-        return (text.to_owned(), Some(Encoding::Utf8));
-    }
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
-    let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny);
-    let (text, had_errors) = guess.decode_without_bom_handling(bytes);
-    if had_errors && guess != encoding_rs::GB18030 {
-        let (gb, gb_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-        if !gb_errors {
-            return (gb.into_owned(), Some(Encoding::Gb18030));
-        }
-    }
-    (text.into_owned(), ours(guess))
-}
-
-fn ours(enc: &'static encoding_rs::Encoding) -> Option<Encoding> {
-    if enc == encoding_rs::UTF_8 {
-        Some(Encoding::Utf8)
-    } else if enc == encoding_rs::GBK || enc == encoding_rs::GB18030 {
-        Some(Encoding::Gb18030)
-    } else if enc == encoding_rs::BIG5 {
-        Some(Encoding::Big5)
-    } else if enc == encoding_rs::UTF_16LE {
-        Some(Encoding::Utf16Le)
-    } else if enc == encoding_rs::UTF_16BE {
-        Some(Encoding::Utf16Be)
-    } else {
-        None
-    }
-}
 
 /// Compiles this module's patterns now (see [`crate::warm_up`]).
 pub(crate) fn warm() {
@@ -487,6 +359,7 @@ pub(crate) fn warm() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::Encoding;
 
     fn text(html: &str) -> String {
         extract(html.as_bytes()).unwrap().text
@@ -543,18 +416,68 @@ mod tests {
         let ex = extract(stale.as_bytes()).unwrap();
         assert_eq!(ex.text, "政府信息公开工作年度报告\n");
         assert_eq!(ex.encoding, Some(Encoding::Utf8));
+        assert!(ex.warnings[0].contains("实为 UTF-8"), "{:?}", ex.warnings);
+    }
+
+    /// GBK bytes declared as Latin-1, windows-1252 or Big5 decode without
+    /// an error in some of them, to mojibake: the page is read as GB18030
+    /// and the reader says so. Real pages in those encodings stay as they
+    /// are, silently.
+    #[test]
+    fn a_declared_charset_that_makes_mojibake_is_overruled_and_said() {
+        let body = "<p>本机关2023年政府信息公开工作年度报告：收到申请12件，予以公开8件。</p>";
+        let (gbk, _, _) = encoding_rs::GBK.encode(body);
+        for label in ["iso-8859-1", "windows-1252", "latin1", "big5"] {
+            let mut page = format!("<meta charset=\"{label}\">").into_bytes();
+            page.extend_from_slice(&gbk);
+            let ex = extract(&page).unwrap();
+            assert_eq!(
+                ex.text, "本机关2023年政府信息公开工作年度报告：收到申请12件，予以公开8件。\n",
+                "{label}"
+            );
+            assert_eq!(ex.encoding, Some(Encoding::Gb18030), "{label}");
+            assert_eq!(ex.warnings.len(), 1, "{label}: {:?}", ex.warnings);
+            assert!(
+                ex.warnings[0].contains(label) && ex.warnings[0].contains("GB18030"),
+                "{:?}",
+                ex.warnings
+            );
+        }
+        let mut latin = b"<meta charset=\"windows-1252\"><p>Caf".to_vec();
+        latin.extend_from_slice(b"\xe9 na\xefve r\xe9sum\xe9, \xa9 2023 \xabd\xe9j\xe0 vu\xbb</p>");
+        let ex = extract(&latin).unwrap();
+        assert_eq!(ex.text, "Café naïve résumé, © 2023 «déjà vu»\n");
+        assert!(ex.warnings.is_empty(), "{:?}", ex.warnings);
+        let (big5, _, _) = encoding_rs::BIG5
+            .encode("<p>本機關政府資訊公開工作年度報告：收到申請12件，予以公開8件。</p>");
+        let mut page = b"<meta charset=big5>".to_vec();
+        page.extend_from_slice(&big5);
+        let ex = extract(&page).unwrap();
+        assert_eq!(
+            ex.text,
+            "本機關政府資訊公開工作年度報告：收到申請12件，予以公開8件。\n"
+        );
+        assert_eq!(ex.encoding, Some(Encoding::Big5));
+        assert!(ex.warnings.is_empty(), "{:?}", ex.warnings);
     }
 
     #[test]
     fn deep_nesting_is_refused_quickly() {
         let n = 200_000;
-        let page = format!("{}x{}", "<div>".repeat(n), "</div>".repeat(n));
-        let t = std::time::Instant::now();
-        assert_eq!(
-            extract(page.as_bytes()).unwrap_err(),
-            ExtractError::TooDeep(MAX_DEPTH)
-        );
-        assert!(t.elapsed().as_secs() < 5);
+        // Written nesting, and nesting HTML makes of self-closed divs (the
+        // slash means nothing on a <div>): the tree is as deep either way.
+        for page in [
+            format!("{}x{}", "<div>".repeat(n), "</div>".repeat(n)),
+            format!("<body>{}x</body>", "<div/>".repeat(n)),
+            format!("<body>{}x</body>", "<span><table><tr><td>".repeat(n / 4)),
+        ] {
+            let t = std::time::Instant::now();
+            assert_eq!(
+                extract(page.as_bytes()).unwrap_err(),
+                ExtractError::TooDeep(MAX_DEPTH)
+            );
+            assert!(t.elapsed().as_secs() < 5);
+        }
         // Unclosed paragraphs, cells and list items nest nothing.
         let flat = format!(
             "<table>{}</table><ul>{}</ul>{}",
@@ -562,6 +485,23 @@ mod tests {
             "<li><b>x".repeat(2000),
             "<p><span>y".repeat(2000)
         );
-        assert!(check_depth(&flat).is_ok());
+        assert!(extract(flat.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn spans_past_the_file_allowance_are_read_as_one_cell_with_a_warning() {
+        let page = format!(
+            "<p>标题</p>{}",
+            "<table><tr><td colspan=1000>1</td><td>2</td></table>".repeat(4000)
+        );
+        let ex = extract(page.as_bytes()).unwrap();
+        assert!(ex.text.len() < 8 << 20, "{}", ex.text.len());
+        assert!(
+            ex.text.ends_with("\n1\t2\n"),
+            "{:?}",
+            &ex.text[ex.text.len() - 20..]
+        );
+        assert_eq!(ex.warnings.len(), 1, "{:?}", ex.warnings);
+        assert!(ex.warnings[0].contains("合并单元格"), "{:?}", ex.warnings);
     }
 }
